@@ -1,0 +1,34 @@
+"""The policy language: text -> typed AST -> checked policy -> canonical text.
+
+Public surface: :func:`parse`, :func:`check`, :func:`format_policy`, the AST in
+:mod:`dsl.ast` and the errors in :mod:`dsl.errors`.
+"""
+
+from __future__ import annotations
+
+from . import ast
+from .errors import (
+    Diagnostic,
+    PolicyCheckError,
+    PolicyError,
+    PolicyLimitError,
+    PolicySyntaxError,
+    Severity,
+    SlaError,
+)
+from .formatter import format_clause, format_policy
+from .parser import parse
+
+__all__ = [
+    "Diagnostic",
+    "PolicyCheckError",
+    "PolicyError",
+    "PolicyLimitError",
+    "PolicySyntaxError",
+    "Severity",
+    "SlaError",
+    "ast",
+    "format_clause",
+    "format_policy",
+    "parse",
+]
