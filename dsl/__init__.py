@@ -7,6 +7,8 @@ Public surface: :func:`parse`, :func:`check`, :func:`format_policy`, the AST in
 from __future__ import annotations
 
 from . import ast
+from .checked import CheckedPolicy
+from .checker import check
 from .errors import (
     Diagnostic,
     PolicyCheckError,
@@ -20,6 +22,7 @@ from .formatter import format_clause, format_policy
 from .parser import parse
 
 __all__ = [
+    "CheckedPolicy",
     "Diagnostic",
     "PolicyCheckError",
     "PolicyError",
@@ -28,6 +31,7 @@ __all__ = [
     "Severity",
     "SlaError",
     "ast",
+    "check",
     "format_clause",
     "format_policy",
     "parse",

@@ -1,0 +1,85 @@
+"""`sla check` and `sla fmt` exactly as interfaces.md says, including exit statuses."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+
+from api.cli import main
+
+POLICIES = sorted((Path(__file__).parents[2] / "policies").glob("*.sla"))
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    with pytest.raises(SystemExit) as exited:
+        raise SystemExit(main(list(argv)))
+    out, err = capsys.readouterr()
+    return int(exited.value.code or 0), out, err
+
+
+def write(tmp_path: Path, name: str, text: str) -> str:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return str(path)
+
+
+def test_check_valid_files_exit_0_and_print_nothing(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, err = run(capsys, "check", *map(str, POLICIES))
+    assert (status, out, err) == (0, "", "")
+
+
+def test_check_invalid_file_exits_1_with_compiler_style_errors(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    name = write(tmp_path, "bad.sla", "x p95 < 4h montly\n")
+    status, _, err = run(capsys, "check", name)
+    assert status == 1
+    assert err.startswith(f"{name}:1:12: error[E100]: expected a window")
+    assert "  x p95 < 4h montly\n             ^^^^^^\n  hint: did you mean `monthly`?" in err
+
+
+def test_check_missing_file_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    status, _, err = run(capsys, "check", "/nonexistent/policy.sla")
+    assert status == 2 and "no such file" in err
+
+
+def test_check_without_files_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    status, _, err = run(capsys, "check")
+    assert status == 2 and "usage:" in err
+
+
+def test_fmt_rewrites_file_in_canonical_form(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    name = write(tmp_path, "p.sla", "x   p95 at most 4 hours per month,credit 5% per breach\n")
+    status, _, err = run(capsys, "fmt", name)
+    assert status == 0 and "reformatted" in err
+    assert Path(name).read_text(encoding="utf-8") == "sla x p95 <= 4h monthly, credit 5%\n"
+
+
+def test_fmt_check_reports_files_that_would_change_and_exits_1(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    name = write(tmp_path, "p.sla", "x p95 < 240m daily\n")
+    status, _, err = run(capsys, "fmt", "--check", name)
+    assert status == 1 and f"{name} would be reformatted" in err
+    assert Path(name).read_text(encoding="utf-8") == "x p95 < 240m daily\n"
+
+
+def test_fmt_check_canonical_examples_exit_0(capsys: pytest.CaptureFixture[str]) -> None:
+    status, _, _ = run(capsys, "fmt", "--check", *map(str, POLICIES))
+    assert status == 0
+
+
+def test_fmt_dash_reads_stdin_writes_stdout(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr("sys.stdin", io.StringIO("kpi x mean under 2h daily\n"))
+    status, out, _ = run(capsys, "fmt", "-")
+    assert (status, out) == (0, "kpi x mean < 2h daily\n")
+
+
+def test_fmt_invalid_input_exits_1_with_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    name = write(tmp_path, "p.sla", "x < 4h daily\n")
+    status, _, err = run(capsys, "fmt", name)
+    assert status == 1 and "error[E101]" in err
