@@ -1,0 +1,141 @@
+"""The gateway to the policy language and the engine: every ``dsl``/``engine`` call of the service.
+
+Functions here raise the domain's own errors (:class:`dsl.PolicyError`,
+:class:`engine.measurements.MeasurementError`); :mod:`api.errors` turns them
+into HTTP responses, in that one place. Routes and stores never import
+``dsl`` or ``engine`` themselves.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import Any
+
+import dsl
+from dsl import ast
+from dsl.formatter import format_amount, format_quantity, format_statement
+from engine.measurements import MeasurementError as MeasurementError
+
+PolicyError = dsl.PolicyError
+PolicyLimitError = dsl.PolicyLimitError
+
+
+@dataclass(frozen=True, slots=True)
+class PolicyText:
+    """A valid policy text with what the service stores and shows of it."""
+
+    source: str
+    canonical: str
+    content_hash: str
+    checked: dsl.CheckedPolicy
+
+    def clauses(self) -> list[dict[str, Any]]:
+        """Each clause as ``{"id", "kind", "name", "text"}``, in text order."""
+        return clause_list(self.checked)
+
+    def header(self) -> dict[str, Any]:
+        """The header statements: parties, fee, caps, timezone, calendars and metrics."""
+        return policy_header(self.checked.policy)
+
+    def warnings(self) -> list[dict[str, Any]]:
+        return [w.to_dict() for w in self.checked.warnings]
+
+
+def content_hash(canonical: str) -> str:
+    """The SHA-256 of the canonical text, in hex: a version's identity and the compiled-cache key."""
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def read_policy(source: str) -> PolicyText:
+    """Parse, check and format ``source``.
+
+    Returns the :class:`PolicyText`. Raises :class:`dsl.PolicyError` (a
+    :class:`dsl.PolicyLimitError` for a text over the language's limits).
+    """
+    policy = dsl.parse(source)
+    checked = dsl.check(policy, source=source)
+    canonical = dsl.format_policy(policy)
+    text = PolicyText(source, canonical, content_hash(canonical), checked)
+    _CHECKED.put(text.content_hash, checked)
+    return text
+
+
+def stored_policy(source: str, canonical: str, digest: str) -> PolicyText:
+    """A stored version read back; checked once per content hash, then from memory."""
+    checked = _CHECKED.get(digest)
+    if checked is None:
+        checked = dsl.check(dsl.parse(canonical), source=canonical)
+        _CHECKED.put(digest, checked)
+    return PolicyText(source, canonical, digest, checked)
+
+
+def format_source(source: str) -> str:
+    """The canonical form of ``source``; raises :class:`dsl.PolicyError` when it does not parse."""
+    return dsl.format_policy(dsl.parse(source))
+
+
+def check_source(source: str) -> dict[str, Any]:
+    """``{"ok", "errors", "warnings", "clauses"}`` for ``source``; policy errors are a result here."""
+    try:
+        text = read_policy(source)
+    except dsl.PolicyError as exc:
+        return {"ok": False, "errors": exc.to_dicts(), "warnings": [], "clauses": []}
+    return {"ok": True, "errors": [], "warnings": text.warnings(), "clauses": text.clauses()}
+
+
+def clause_list(checked: dsl.CheckedPolicy) -> list[dict[str, Any]]:
+    return [
+        {"id": clause_id, "kind": clause.kind.value, "name": clause.name, "text": dsl.format_clause(clause)}
+        for clause_id, clause in zip(checked.clause_ids, checked.policy.clauses, strict=True)
+    ]
+
+
+def policy_header(policy: ast.Policy) -> dict[str, Any]:
+    def text(node: ast.TextHeader | None) -> str | None:
+        return node.value if node is not None else None
+
+    fee = policy.fee
+    return {
+        "policy": text(policy.name),
+        "client": text(policy.client),
+        "provider": text(policy.provider),
+        "fee": None
+        if fee is None
+        else {"amount": str(fee.amount.amount), "currency": fee.amount.currency, "period": fee.period.value},
+        "cap": format_amount(policy.cap.amount) if policy.cap is not None else None,
+        "annual_cap": format_quantity(policy.annual_cap.share) if policy.annual_cap is not None else None,
+        "timezone": text(policy.timezone),
+        "calendars": [format_statement(c) for c in policy.calendars],
+        "metrics": [
+            {"name": m.name, "kind": m.kind.value, "definition": m.definition} for m in policy.metrics
+        ],
+    }
+
+
+class _LruCache:
+    """A small thread-safe LRU map from a content hash to what was derived from that text."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._items: OrderedDict[str, Any] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: str) -> Any:
+        with self._lock:
+            value = self._items.get(key)
+            if value is not None:
+                self._items.move_to_end(key)
+            return value
+
+    def put(self, key: str, value: Any) -> None:
+        with self._lock:
+            self._items[key] = value
+            self._items.move_to_end(key)
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+
+
+_CHECKED = _LruCache(256)
