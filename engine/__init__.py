@@ -1,0 +1,16 @@
+"""The evaluation engine: a checked policy compiled into evaluators over columnar measurements.
+
+Public surface: :func:`compile` (once per policy), :func:`evaluate` (per batch
+of measurements) and the :class:`Report` it returns; :class:`Measurements` is
+the one shape readers produce, :class:`MeasurementError` the error for an
+invalid batch.
+"""
+
+from __future__ import annotations
+
+from .compiler import CompiledPolicy, compile
+from .evaluate import evaluate
+from .measurements import MeasurementError, Measurements
+from .report import Report
+
+__all__ = ["CompiledPolicy", "MeasurementError", "Measurements", "Report", "compile", "evaluate"]

@@ -1,0 +1,154 @@
+"""``engine.evaluate``: a compiled policy over a batch of measurements -> the report.
+
+The work runs per grouping (metric, filter, window, clock), shared by every
+clause that has the same one: select the rows with polars, measure durations,
+split by window and sort once (:mod:`engine.aggregate`). Per window, in
+Python: the status, the credit, the explanation; per clause, earn-back and
+chronic failure; per fee period, the caps (:mod:`engine.caps`).
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import datetime
+
+import numpy as np
+import polars as pl
+
+from dsl import ast
+
+from . import credits, explain
+from .aggregate import Figures, WindowValues
+from .assemble import Range, Verdict, assemble
+from .compare import holds
+from .compiler import CompiledClause, CompiledPolicy, Grouping
+from .credits import Terms
+from .measurements import MeasurementError, Measurements
+from .report import Report
+from .rows import grouping_rows, validate
+from .windows import Span, to_micros, windows_between, zone_info
+
+
+def evaluate(
+    compiled: CompiledPolicy,
+    measurements: Measurements,
+    *,
+    start: datetime | None = None,
+    end: datetime | None = None,
+    version: int | None = None,
+) -> Report:
+    """Evaluate ``compiled`` over ``measurements`` between ``start`` (inclusive) and ``end`` (exclusive).
+
+    Without bounds the range runs from the first to the last measurement of the
+    metrics the policy uses. Returns the :class:`Report`. Raises
+    :class:`MeasurementError` (E62x, with row and field) for a row invalid
+    against the policy, and :class:`ValueError` for a naive or empty range.
+    """
+    frame = measurements.frame
+    validate(frame, compiled.metric_kinds)
+    used = sorted(compiled.used_metrics)
+    is_used = pl.col("metric").is_in(used)
+    stats = frame.select(
+        is_used.sum().alias("rows"),
+        pl.col("time").filter(is_used).min().alias("first"),
+        pl.col("time").filter(is_used).max().alias("last"),
+    ).row(0)
+    unused_rows = frame.height - int(stats[0] or 0)
+    span = _range(start, end, stats[1], stats[2])
+    zone = zone_info(compiled.zone)
+    terms = Terms.of(compiled)
+    verdicts: list[list[Verdict]] = []
+    if span is None:
+        verdicts = [[] for _ in compiled.clauses]
+    else:
+        parts = _partition(
+            frame.filter(is_used & (pl.col("time") >= span.first) & (pl.col("time") < span.stop))
+        )
+        groups: dict[Grouping, WindowValues] = {}
+        spans: dict[ast.Window, list[Span]] = {}
+        for clause in compiled.clauses:
+            window = clause.grouping.window
+            if window not in spans:
+                spans[window] = windows_between(window, zone, span.first, span.stop - 1)
+            if clause.grouping not in groups:
+                groups[clause.grouping] = _group(compiled, parts, clause.grouping, spans[window], span)
+            verdicts.append(_verdicts(clause, groups[clause.grouping], spans[window], span, terms))
+    return assemble(compiled, verdicts, span, terms, unused_rows, version)
+
+
+def _range(start: datetime | None, end: datetime | None, first: int | None, last: int | None) -> Range | None:
+    for name, moment in (("start", start), ("end", end)):
+        if moment is not None and moment.utcoffset() is None:
+            raise ValueError(f"the range's {name} has no UTC offset")
+    lo = to_micros(start) if start is not None else first
+    if end is not None:
+        stop = shown = to_micros(end)
+    elif last is not None:
+        stop, shown = last + 1, last
+    else:
+        return None
+    if lo is None:
+        return None
+    if stop <= lo:
+        raise MeasurementError("the range ends before it starts", field="to", code="E627")
+    return Range(lo, stop, shown, end is not None)
+
+
+def _partition(frame: pl.DataFrame) -> dict[str, pl.DataFrame]:
+    return {str(key[0]): part for key, part in frame.partition_by("metric", as_dict=True).items()}
+
+
+def _group(
+    compiled: CompiledPolicy,
+    parts: dict[str, pl.DataFrame],
+    grouping: Grouping,
+    spans: list[Span],
+    span: Range,
+) -> WindowValues:
+    bounds = np.array([s.start for s in spans] + [spans[-1].end], dtype=np.int64)
+    part = parts.get(grouping.metric)
+    if part is None:
+        times, values = np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64)
+    else:
+        times, values = grouping_rows(part, grouping, span.first, span.stop, compiled.clocks)
+    return WindowValues.split(bounds, times, values)
+
+
+def _figures(clause: CompiledClause, values: WindowValues) -> Figures:
+    if clause.share_test is not None:
+        return values.share(clause.share_test.op, clause.share_test.value)
+    return values.figures(clause.aggregation, clause.percentile)
+
+
+def _verdicts(
+    clause: CompiledClause, values: WindowValues, spans: list[Span], span: Range, terms: Terms
+) -> list[Verdict]:
+    figures = _figures(clause, values)
+    verdicts = []
+    sla = clause.kind is ast.ClauseKind.SLA
+    for index, window in enumerate(spans):
+        samples = int(values.counts[index])
+        raw = float(figures.values[index])
+        value = None if math.isnan(raw) else raw
+        rank = int(figures.ranks[index]) if figures.ranks is not None else 0
+        matching = int(figures.matching[index]) if figures.matching is not None else 0
+        computation = explain.computation(clause, value, samples, rank, matching) if value is not None else ""
+        if value is None:
+            status = "no_data"
+        elif samples < clause.min_samples:
+            status = "insufficient"
+        else:
+            status = "met" if holds(clause.target.op, value, clause.target.value) else "breached"
+        credit = (
+            credits.credit(clause, value, terms)
+            if sla and status == "breached" and value is not None
+            else credits.NOTHING
+        )
+        bonus = (
+            credits.bonus(clause, value, terms)
+            if sla and status == "met" and value is not None
+            else credits.NOTHING
+        )
+        final = not (span.explicit_end and window.end > span.stop)
+        verdicts.append(Verdict(window, samples, value, status, final, computation, credit, bonus))
+    return verdicts
