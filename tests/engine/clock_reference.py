@@ -9,7 +9,7 @@ on whole minutes, which is true of every zone used in the tests.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from dsl.ast import Calendar
@@ -40,7 +40,7 @@ class ReferenceClock:
 
     def is_working(self, minute_start: int) -> bool:
         """Whether the local clock shows a working minute at this instant (microseconds UTC)."""
-        local = datetime.fromtimestamp(minute_start // 1_000_000, UTC).astimezone(self.zone)
+        local = datetime.fromtimestamp(minute_start // 1_000_000, self.zone)
         if local.date() in self.holidays:
             return False
         return local.weekday() * 1440 + local.hour * 60 + local.minute in self.week
