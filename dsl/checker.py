@@ -1,65 +1,66 @@
 """``dsl.check``: the rules of the language that the grammar cannot express.
 
 ``check`` walks the whole policy, collects every diagnostic and only then
-raises, so an author fixes a file in one round.
+raises, so an author fixes a file in one round. The rules live in modules by
+concern: :mod:`dsl.kinds` (type agreement, E30x), :mod:`dsl.consequences`
+(options, E32x-E36x), :mod:`dsl.headers` (caps, time zone, calendars, E322,
+E4xx), :mod:`dsl.lint` (warnings across clauses, W51x-W54x). docs/checks.md lists every code.
 """
 
 from __future__ import annotations
 
 from . import ast
 from .checked import CheckedPolicy
-from .errors import Diagnostic, PolicyCheckError
+from .consequences import check_consequences
+from .errors import PolicyCheckError
+from .findings import Findings
+from .headers import check_calendar_use, check_headers
 from .ids import clause_id
+from .kinds import check_option_kinds, metric_kinds, value_kind
+from .lint import lint
 
 
 def check(policy: ast.Policy, *, source: str | None = None, filename: str | None = None) -> CheckedPolicy:
     """Check ``policy`` against every rule of language.md.
 
-    Returns the :class:`CheckedPolicy` (clause ids, metric kinds, warnings).
-    Raises :class:`PolicyCheckError` with every error found, in text order.
-    ``source`` gives diagnostics their snippet; ``filename`` their file name.
+    Returns the :class:`CheckedPolicy` (clause ids, metric kinds, and the
+    warnings when there is no error). Raises :class:`PolicyCheckError` with
+    every error found, in text order. ``source`` gives diagnostics their
+    snippet; ``filename`` their file name.
     """
-    lines = source.splitlines() if source is not None else []
-    errors: list[Diagnostic] = []
-
-    def error(code: str, message: str, span: ast.Span | None, hint: str | None = None) -> None:
-        line = span.line if span else None
-        errors.append(
-            Diagnostic(
-                code=code,
-                message=message,
-                line=line,
-                column=span.column if span else None,
-                snippet=lines[line - 1] if line and line <= len(lines) else None,
-                hint=hint,
-                filename=filename,
-            )
-        )
-
-    kinds: dict[str, ast.MetricKind] = {m.name: m.kind for m in policy.metrics}
+    findings = Findings(source, filename)
+    check_headers(policy, findings)
+    kinds = metric_kinds(policy, findings)
+    ids = _clause_ids(policy, findings)
     for clause in policy.clauses:
-        kinds.setdefault(clause.metric, _kind_of_use(clause))
+        kind = value_kind(clause, kinds)
+        if kind is not None:
+            check_option_kinds(clause, kind, findings)
+        check_consequences(clause, policy, findings)
+        check_calendar_use(clause, policy, findings)
+    if findings.errors:
+        raise PolicyCheckError(findings.errors)
+    lint(policy, findings)
+    return CheckedPolicy(
+        policy=policy, clause_ids=ids, metric_kinds=kinds, warnings=findings.sorted_warnings()
+    )
+
+
+def _clause_ids(policy: ast.Policy, findings: Findings) -> tuple[str, ...]:
     ids: list[str] = []
     seen: dict[str, ast.Clause] = {}
     for clause in policy.clauses:
         cid = clause_id(clause)
         if cid in seen:
-            error("E310", f"two clauses have the id `{cid}`", clause.span, "give one of them another name")
-        seen[cid] = clause
+            first = seen[cid].span
+            where = f" (first on line {first.line})" if first else ""
+            findings.error(
+                "E310",
+                f"two clauses have the id `{cid}`{where}",
+                clause.span,
+                "give one of them another name",
+            )
+        else:
+            seen[cid] = clause
         ids.append(cid)
-    if errors:
-        raise PolicyCheckError(errors)
-    return CheckedPolicy(policy=policy, clause_ids=tuple(ids), metric_kinds=kinds)
-
-
-def _kind_of_use(clause: ast.Clause) -> ast.MetricKind:
-    condition = clause.condition
-    if isinstance(condition, ast.AggregateCondition) and condition.aggregation.name == "count":
-        return ast.MetricKind.NUMBER
-    match condition.threshold:
-        case ast.Duration() | ast.BusinessDuration():
-            return ast.MetricKind.DURATION
-        case ast.Ratio():
-            return ast.MetricKind.RATIO
-        case _:
-            return ast.MetricKind.NUMBER
+    return tuple(ids)

@@ -83,3 +83,19 @@ def test_fmt_invalid_input_exits_1_with_errors(tmp_path: Path, capsys: pytest.Ca
     name = write(tmp_path, "p.sla", "x < 4h daily\n")
     status, _, err = run(capsys, "fmt", name)
     assert status == 1 and "error[E101]" in err
+
+
+def test_check_reports_rule_errors_with_location(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    name = write(tmp_path, "kpi.sla", 'kpi "K": x p95 < 4h monthly, credit 5%\n')
+    status, out, err = run(capsys, "check", name)
+    assert (status, out) == (1, "")
+    assert err.startswith(f"{name}:1:30: error[E320]: a kpi carries no consequence")
+    assert "  hint: write `sla` instead of `kpi`" in err
+
+
+def test_check_warnings_are_printed_and_exit_0(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    text = 'x p95 < 4h monthly where priority = "P1"\ny p95 < 8h monthly where priority = "p1"\n'
+    name = write(tmp_path, "case.sla", text)
+    status, out, err = run(capsys, "check", name)
+    assert (status, out) == (0, "")
+    assert f"{name}:2:" in err and "warning[W540]" in err

@@ -1,0 +1,199 @@
+"""Warnings across clauses: valid text that is almost certainly not what the authors meant.
+
+- W510: a ``kpi`` and an ``sla`` on the same metric, aggregation, window and
+  filter whose targets conflict: they point opposite ways, or the kpi is
+  looser, so that a window can meet the kpi while it breaches the sla. (A
+  stricter kpi is the usual early warning and is not reported.)
+- W520: pool shares of the clauses add up to more than 100% of the pool.
+- W530: ``min N samples`` beyond any plausible volume: more than 1,000,000
+  values a day of the window's longest length.
+- W540: a filter value in one clause and a differently cased one in another
+  (``"P1"`` beside ``"p1"``): values match exactly, so one of them matches nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from decimal import Decimal
+
+from . import ast
+from .findings import Findings, option_warning
+from .formatter import format_decimal, format_quantity
+from .kinds import magnitude
+
+MAX_SAMPLES_PER_DAY = 1_000_000
+_LONGEST_DAYS = {
+    ast.Period.DAY: 1,
+    ast.Period.WEEK: 7,
+    ast.Period.MONTH: 31,
+    ast.Period.QUARTER: 92,
+    ast.Period.YEAR: 366,
+}
+
+
+def lint(policy: ast.Policy, findings: Findings) -> None:
+    """Report every cross-clause warning of ``policy``."""
+    _conflicting_kpis(policy, findings)
+    _pool_over_100(policy, findings)
+    _implausible_min_samples(policy, findings)
+    _filter_value_case(policy, findings)
+
+
+# --- W510 --------------------------------------------------------------------------
+
+
+def _scope(clause: ast.Clause) -> tuple[object, ...]:
+    condition = clause.condition
+    form = condition.aggregation.label if isinstance(condition, ast.AggregateCondition) else "share"
+    tests = frozenset((t.dimension, t.op, frozenset(t.values)) for t in clause.filter)
+    return (condition.metric, form, clause.window, tests)
+
+
+def _upper(op: ast.Op) -> bool:
+    return op in (ast.Op.LT, ast.Op.LE)
+
+
+def _comparable(left: ast.Quantity, right: ast.Quantity) -> bool:
+    if type(left) is not type(right):
+        return False
+    if isinstance(left, ast.BusinessDuration) and isinstance(right, ast.BusinessDuration):
+        return left.unit is right.unit
+    return True
+
+
+def _looser(kpi_op: ast.Op, kpi: Decimal, sla_op: ast.Op, sla: Decimal) -> bool:
+    """Whether some value meets ``kpi_op kpi`` but not ``sla_op sla`` (both bounds on one side)."""
+    if kpi == sla:
+        return kpi_op in (ast.Op.LE, ast.Op.GE) and sla_op in (ast.Op.LT, ast.Op.GT)
+    return kpi > sla if _upper(kpi_op) else kpi < sla
+
+
+def _conflict(kpi: ast.Condition, sla: ast.Condition) -> str | None:
+    """Why the two targets conflict, or None when they do not."""
+    if not _comparable(kpi.threshold, sla.threshold):
+        return None
+    if _upper(kpi.op) != _upper(sla.op):
+        return "the targets point opposite ways"
+    inner_looser = _looser(kpi.op, magnitude(kpi.threshold), sla.op, magnitude(sla.threshold))
+    if isinstance(kpi, ast.ShareCondition) and isinstance(sla, ast.ShareCondition):
+        share_looser = kpi.share.fraction < sla.share.fraction
+        inner_stricter = _looser(sla.op, magnitude(sla.threshold), kpi.op, magnitude(kpi.threshold))
+        share_stricter = kpi.share.fraction > sla.share.fraction
+        if (inner_looser or share_looser) and not (inner_stricter or share_stricter):
+            return "a window can meet the kpi while it breaches the sla"
+        return None
+    return "a window can meet the kpi while it breaches the sla" if inner_looser else None
+
+
+def _target(condition: ast.Condition) -> str:
+    text = f"{condition.op.value} {format_quantity(condition.threshold)}"
+    if isinstance(condition, ast.ShareCondition):
+        return f"{format_quantity(condition.share)} {text}"
+    return text
+
+
+def _label(clause: ast.Clause) -> str:
+    return (
+        f'"{clause.name}"'
+        if clause.name is not None
+        else f"on line {clause.span.line}"
+        if clause.span
+        else ""
+    )
+
+
+def _conflicting_kpis(policy: ast.Policy, findings: Findings) -> None:
+    slas: dict[tuple[object, ...], list[ast.Clause]] = {}
+    for clause in policy.clauses:
+        if clause.kind is ast.ClauseKind.SLA:
+            slas.setdefault(_scope(clause), []).append(clause)
+    for clause in policy.clauses:
+        if clause.kind is not ast.ClauseKind.KPI:
+            continue
+        for sla in slas.get(_scope(clause), []):
+            reason = _conflict(clause.condition, sla.condition)
+            if reason is None:
+                continue
+            findings.warning(
+                "W510",
+                f"the kpi's target `{_target(clause.condition)}` conflicts with the target "
+                f"`{_target(sla.condition)}` of the sla {_label(sla)} on the same metric, window "
+                f"and filter: {reason}",
+                clause.condition.span,
+                "a kpi usually sets a stricter target than the sla; align the two targets",
+            )
+            break
+
+
+# --- W520, W530 ---------------------------------------------------------------------
+
+
+def _pool_over_100(policy: ast.Policy, findings: Findings) -> None:
+    total = Decimal(0)
+    for clause in policy.clauses:
+        if clause.kind is not ast.ClauseKind.SLA:
+            continue
+        for option in clause.options:
+            if not isinstance(option, ast.PoolCredit):
+                continue
+            before, total = total, total + option.share.fraction
+            if total > 1 >= before:
+                option_warning(
+                    findings,
+                    option,
+                    "W520",
+                    f"the pool shares of the clauses add up to {format_decimal(total * 100)}% "
+                    "of the pool by this clause",
+                    "shares of the pool should add up to at most 100%; "
+                    "the cap cuts the period's credits in proportion anyway",
+                )
+
+
+def _implausible_min_samples(policy: ast.Policy, findings: Findings) -> None:
+    for clause in policy.clauses:
+        option = clause.option(ast.MinSamples)
+        if option is None:
+            continue
+        days = _LONGEST_DAYS[clause.window.period]
+        limit = MAX_SAMPLES_PER_DAY * days
+        if option.count > limit:
+            option_warning(
+                findings,
+                option,
+                "W530",
+                f"`min {option.count:,} samples` in a {clause.window.period.adverb} window asks for more "
+                f"than {limit:,} values ({MAX_SAMPLES_PER_DAY:,} a day): every window would be insufficient",
+                "check the number; `min N samples` counts the values in one window",
+            )
+
+
+# --- W540 ----------------------------------------------------------------------------
+
+
+def _values(clause: ast.Clause) -> Iterator[tuple[ast.DimensionTest, str]]:
+    for test in clause.filter:
+        for value in test.values:
+            yield test, value
+
+
+def _filter_value_case(policy: ast.Policy, findings: Findings) -> None:
+    # (dimension, folded value) -> the exact values used so far, each with its first clause.
+    seen: dict[tuple[str, str], dict[str, int]] = {}
+    reported: set[tuple[str, str]] = set()
+    for index, clause in enumerate(policy.clauses):
+        for test, value in _values(clause):
+            spellings = seen.setdefault((test.dimension, value.casefold()), {})
+            others = [(v, i) for v, i in spellings.items() if v != value and i != index]
+            if value not in spellings and others and (test.dimension, value) not in reported:
+                other, other_index = others[0]
+                other_clause = policy.clauses[other_index]
+                where = f" on line {other_clause.span.line}" if other_clause.span else ""
+                findings.warning(
+                    "W540",
+                    f'`{test.dimension}` is "{value}" here but "{other}" in another clause{where}; '
+                    "filter values match exactly, so one of them may match nothing",
+                    test.span,
+                    f'write the value as the data has it, e.g. "{other}" in both clauses',
+                )
+                reported.add((test.dimension, value))
+            spellings.setdefault(value, index)
