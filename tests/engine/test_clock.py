@@ -294,3 +294,30 @@ def test_business_clock_is_shared_per_calendar_and_zone() -> None:
     """Equal calendars (whatever their source position) share one clock; another zone does not."""
     assert business_clock(calendar(OFFICE), "UTC") is business_clock(calendar(OFFICE), "UTC")
     assert business_clock(calendar(OFFICE), "UTC") is not business_clock(calendar(OFFICE), "Europe/London")
+
+
+def test_a_holiday_removes_only_the_hours_of_its_own_date() -> None:
+    """Night shift Mon-Fri 22:00-24:00, Tue-Sat 00:00-06:00, holiday Tue 13 Jan 2026:
+    Mon 22:00 to Tue 06:00 counts Mon 22:00-24:00 only (2h); the eve keeps its hours."""
+    hours = "Mon-Fri 22:00-24:00, Tue-Sat 00:00-06:00"
+    start = datetime(2026, 1, 12, 22, tzinfo=UTC)
+    assert hours_between(hours, "UTC", start, start + timedelta(hours=8), "2026-01-13") == 2
+
+
+def test_two_business_days_are_not_close_of_business_on_the_second_day() -> None:
+    """Mon-Fri 09:00-17:30: 2 business days = 17h. A ticket opened Mon 12 Jan 2026 16:30
+    reaches 17 business hours at Wed 16:30 (1h + 8h30 + 7h30), not at Wed 17:30."""
+    clock = BusinessClock(calendar("Mon-Fri 09:00-17:30"), "Europe/London")
+    start = datetime(2026, 1, 12, 16, 30, tzinfo=LONDON)
+    assert 2 * clock.day_seconds == 17 * HOUR
+    assert clock.seconds_between(start, datetime(2026, 1, 14, 16, 30, tzinfo=LONDON)) == 17 * HOUR
+
+
+def test_times_in_any_offset_are_read_on_the_policy_wall_clock() -> None:
+    """14:00Z and 15:00+01:00 are one instant: Mon 12 Jan 2026 14:00Z to 16:30 London is 2h30
+    whichever offset the systems reported in."""
+    clock = BusinessClock(calendar(OFFICE), "Europe/London")
+    end = datetime(2026, 1, 12, 16, 30, tzinfo=LONDON)
+    in_utc = datetime(2026, 1, 12, 14, tzinfo=UTC)
+    in_paris = datetime(2026, 1, 12, 15, tzinfo=ZoneInfo("Europe/Paris"))
+    assert clock.seconds_between(in_utc, end) == clock.seconds_between(in_paris, end) == 2.5 * HOUR
