@@ -16,7 +16,10 @@ NO_TERM = "no credit, target or obligation changes, so it favours neither party"
 
 
 def _text(statement: ast.Statement | None) -> str | None:
-    return format_statement(statement) if statement is not None else None
+    """The statement's canonical text on one line (the formatter wraps long ones)."""
+    if statement is None:
+        return None
+    return " ".join(line.strip() for line in format_statement(statement).splitlines())
 
 
 def header_changes(old: ast.Policy, new: ast.Policy) -> list[Change]:
@@ -129,8 +132,7 @@ def _bounds(policy: ast.Policy, calendar: str | None) -> set[tuple[ast.BusinessU
 
 def _business_time(old: ast.Policy, calendar: str | None, sign: Sign, what: str, only_hours: bool) -> Verdict:
     """More business time counted makes measured durations longer: harder under an upper bound."""
-    name = "the default calendar" if calendar is None else f"calendar {calendar}"
-    text = f"{name}: {what}"
+    text = what
     bounds = _bounds(old, calendar)
     if not bounds:
         return Verdict(UNCLEAR, text, "no clause counts business time in it, so nothing changes in effect")
@@ -151,7 +153,7 @@ def _calendar_changes(old: ast.Policy, new: ast.Policy) -> list[Change]:
     names = [c.name for c in old.calendars] + [c.name for c in new.calendars if old.calendar(c.name) is None]
     for name in names:
         a, b = old.calendar(name), new.calendar(name)
-        subject = "Calendar" if name is None else f"Calendar {name}"
+        subject = "Default calendar" if name is None else f"Calendar {name}"
         if a is None or b is None:
             why = (
                 "business time is counted against another calendar, which can move measured times either way"
@@ -171,6 +173,7 @@ def _calendar_changes(old: ast.Policy, new: ast.Policy) -> list[Change]:
             ha, hb = frozenset(a.holidays), frozenset(b.holidays)
             more = 1 if hb > ha else -1 if hb < ha else None
             word = {1: "holidays added", -1: "holidays removed"}.get(more or 0, "holidays changed")
+            word += " (" + ", ".join(str(day) for day in sorted(ha ^ hb)) + ")"
             # A holiday is not business time: more holidays count less, the opposite of longer hours.
             verdict = _business_time(old, name, None if more is None else -more, word, only_hours=False)
             changes.append(record(None, "holidays", _text(a), _text(b), verdict, subject, new))
