@@ -25,7 +25,7 @@ from .compiler import CompiledClause, CompiledPolicy, Grouping
 from .credits import Terms
 from .measurements import MeasurementError, Measurements
 from .report import Report
-from .rows import grouping_rows, validate
+from .rows import MetricRows, has_fault, validate
 from .windows import Span, to_micros, windows_between, zone_info
 
 
@@ -45,25 +45,27 @@ def evaluate(
     against the policy, and :class:`ValueError` for a naive or empty range.
     """
     frame = measurements.frame
-    validate(frame, compiled.metric_kinds)
     used = sorted(compiled.used_metrics)
-    is_used = pl.col("metric").is_in(used)
-    stats = frame.select(
-        is_used.sum().alias("rows"),
-        pl.col("time").filter(is_used).min().alias("first"),
-        pl.col("time").filter(is_used).max().alias("last"),
-    ).row(0)
-    unused_rows = frame.height - int(stats[0] or 0)
-    span = _range(start, end, stats[1], stats[2])
+    parts = {metric: frame.filter(pl.col("metric") == metric) for metric in used}
+    kinds = {metric: compiled.metric_kinds[metric] for metric in used}
+    if any(has_fault(parts[m], kinds[m]) for m in used):
+        validate(frame, kinds)
+    unused_rows = frame.height - sum(part.height for part in parts.values())
+    times = [parts[m].get_column("time") for m in used if parts[m].height]
+    first = min(int(t.min()) for t in times) if times else None  # type: ignore[arg-type]
+    last = max(int(t.max()) for t in times) if times else None  # type: ignore[arg-type]
+    span = _range(start, end, first, last)
     zone = zone_info(compiled.zone)
     terms = Terms.of(compiled)
     verdicts: list[list[Verdict]] = []
     if span is None:
         verdicts = [[] for _ in compiled.clauses]
     else:
-        parts = _partition(
-            frame.filter(is_used & (pl.col("time") >= span.first) & (pl.col("time") < span.stop))
-        )
+        metric_rows = {
+            m: MetricRows(part, span.first, span.stop, compiled.clocks)
+            for m, part in parts.items()
+            if part.height
+        }
         groups: dict[Grouping, WindowValues] = {}
         spans: dict[ast.Window, list[Span]] = {}
         for clause in compiled.clauses:
@@ -71,7 +73,9 @@ def evaluate(
             if window not in spans:
                 spans[window] = windows_between(window, zone, span.first, span.stop - 1)
             if clause.grouping not in groups:
-                groups[clause.grouping] = _group(compiled, parts, clause.grouping, spans[window], span)
+                groups[clause.grouping] = _group(
+                    metric_rows.get(clause.metric), clause.grouping, spans[window]
+                )
             verdicts.append(_verdicts(clause, groups[clause.grouping], spans[window], span, terms))
     return assemble(compiled, verdicts, span, terms, unused_rows, version)
 
@@ -94,24 +98,14 @@ def _range(start: datetime | None, end: datetime | None, first: int | None, last
     return Range(lo, stop, shown, end is not None)
 
 
-def _partition(frame: pl.DataFrame) -> dict[str, pl.DataFrame]:
-    return {str(key[0]): part for key, part in frame.partition_by("metric", as_dict=True).items()}
-
-
-def _group(
-    compiled: CompiledPolicy,
-    parts: dict[str, pl.DataFrame],
-    grouping: Grouping,
-    spans: list[Span],
-    span: Range,
-) -> WindowValues:
+def _group(rows: MetricRows | None, grouping: Grouping, spans: list[Span]) -> WindowValues:
+    if rows is None:
+        empty = np.zeros(0, dtype=np.int64)
+        return WindowValues.split(len(spans), empty, empty.astype(np.float64))
     bounds = np.array([s.start for s in spans] + [spans[-1].end], dtype=np.int64)
-    part = parts.get(grouping.metric)
-    if part is None:
-        times, values = np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64)
-    else:
-        times, values = grouping_rows(part, grouping, span.first, span.stop, compiled.clocks)
-    return WindowValues.split(bounds, times, values)
+    mask = rows.mask(grouping.filter)
+    index = rows.window_index(grouping.window, bounds)[mask]
+    return WindowValues.split(len(spans), index, rows.values(grouping.measure)[mask])
 
 
 def _figures(clause: CompiledClause, values: WindowValues) -> Figures:

@@ -16,17 +16,19 @@ from numpy.typing import NDArray
 from dsl import ast
 
 from .clock import BusinessClock
-from .compiler import Grouping
+from .compiler import Measure
 from .measurements import MeasurementError
 
 MICROS = 1_000_000
 
 
 def validate(frame: pl.DataFrame, kinds: Mapping[str, ast.MetricKind]) -> None:
-    """Check every row of a metric the policy knows against that metric's kind.
+    """Check every row of the metrics in ``kinds`` against that metric's kind.
 
     Raises :class:`MeasurementError` naming the first offending row (1-based) and field.
     """
+    if not kinds:
+        return
     ratios = [m for m, k in kinds.items() if k is ast.MetricKind.RATIO]
     durations = [m for m, k in kinds.items() if k is ast.MetricKind.DURATION]
     known = list(kinds)
@@ -87,6 +89,23 @@ def validate(frame: pl.DataFrame, kinds: Mapping[str, ast.MetricKind]) -> None:
     raise MeasurementError(message, row=int(row) + 1, field=field, hint=hint, code=code)
 
 
+def has_fault(part: pl.DataFrame, kind: ast.MetricKind) -> bool:
+    """Whether some row of ``part`` (the rows of one metric of this kind) is invalid for the policy.
+
+    A quick test for the common case; :func:`validate` then finds the first such row.
+    """
+    value, start, end = pl.col("value"), pl.col("start"), pl.col("end")
+    timed = start.is_not_null() | end.is_not_null()
+    fault = (value.is_not_null() & timed) | (value.is_null() & (start.is_null() | end.is_null()))
+    if kind is ast.MetricKind.RATIO:
+        fault = fault | (value < 0) | (value > 1) | value.is_null()
+    elif kind is ast.MetricKind.DURATION:
+        fault = fault | (value < 0) | (value.is_null() & (end < start))
+    else:
+        fault = fault | value.is_null()
+    return bool(part.select(fault.fill_null(False).any()).item())
+
+
 def filter_expression(tests: tuple[ast.DimensionTest, ...], columns: frozenset[str]) -> pl.Expr:
     """The rows a filter keeps; a row lacking a dimension fails ``=``/``in`` and passes ``!=``/``not in``."""
     keep = pl.lit(True)
@@ -101,34 +120,55 @@ def filter_expression(tests: tuple[ast.DimensionTest, ...], columns: frozenset[s
     return keep
 
 
-def grouping_rows(
-    frame: pl.DataFrame,
-    grouping: Grouping,
-    lo: int,
-    hi: int,
-    clocks: Mapping[str | None, BusinessClock],
-) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
-    """Times and values of the rows of ``grouping`` with ``lo <= time < hi``.
+class MetricRows:
+    """The rows of one metric as numpy columns, with what groupings over it share:
+    the range mask, filter masks, measured values and window indexes, each computed once."""
 
-    ``frame`` holds only the grouping's metric. Values given as ``start``/``end``
-    are measured in seconds, on the business clock when the grouping says so.
-    """
-    keep = (
-        (pl.col("time") >= lo)
-        & (pl.col("time") < hi)
-        & filter_expression(grouping.filter, frozenset(frame.columns))
-    )
-    rows = frame.filter(keep)
-    times = rows.get_column("time").to_numpy().astype(np.int64, copy=False)
-    value = rows.get_column("value")
-    values = value.fill_null(float("nan")).to_numpy().astype(np.float64, copy=True)
-    missing = value.is_null().to_numpy()
-    if missing.any():
-        starts = rows.get_column("start").to_numpy()[missing].astype(np.int64)
-        ends = rows.get_column("end").to_numpy()[missing].astype(np.int64)
-        if grouping.measure.business:
-            micros = clocks[grouping.measure.calendar].micros_between(starts, ends)
-        else:
-            micros = ends - starts
-        values[missing] = micros / MICROS
-    return times, values
+    def __init__(self, part: pl.DataFrame, lo: int, hi: int, clocks: Mapping[str | None, BusinessClock]):
+        self.part = part
+        self.times = part.get_column("time").to_numpy().astype(np.int64, copy=False)
+        self.in_range = (self.times >= lo) & (self.times < hi)
+        self.clocks = clocks
+        self._masks: dict[tuple[ast.DimensionTest, ...], NDArray[np.bool_]] = {}
+        self._values: dict[Measure, NDArray[np.float64]] = {}
+        self._indexes: dict[ast.Window, NDArray[np.int64]] = {}
+
+    def mask(self, tests: tuple[ast.DimensionTest, ...]) -> NDArray[np.bool_]:
+        """The rows in range that pass the filter."""
+        if tests not in self._masks:
+            if tests:
+                keep = self.part.select(filter_expression(tests, frozenset(self.part.columns)))
+                self._masks[tests] = self.in_range & keep.to_series().to_numpy()
+            else:
+                self._masks[tests] = self.in_range
+        return self._masks[tests]
+
+    def values(self, measure: Measure) -> NDArray[np.float64]:
+        """Every row's value; a duration given as ``start``/``end`` in seconds, measured by ``measure``."""
+        if measure not in self._values:
+            value = self.part.get_column("value")
+            values = value.fill_null(float("nan")).to_numpy().astype(np.float64, copy=True)
+            missing = value.is_null().to_numpy()
+            if missing.any():
+                starts = self.part.get_column("start").to_numpy()[missing].astype(np.int64)
+                ends = self.part.get_column("end").to_numpy()[missing].astype(np.int64)
+                if measure.business:
+                    micros = self.clocks[measure.calendar].micros_between(starts, ends)
+                else:
+                    micros = ends - starts
+                values[missing] = micros / MICROS
+            self._values[measure] = values
+        return self._values[measure]
+
+    def window_index(self, window: ast.Window, bounds: NDArray[np.int64]) -> NDArray[np.int64]:
+        """For every row, the index of the window holding its time (meaningful for rows in range)."""
+        if window not in self._indexes:
+            if len(bounds) <= 18:
+                # With few windows, counting the edges passed beats a binary search per row.
+                index = np.full(self.times.shape, -1, dtype=np.int64)
+                for edge in bounds[:-1]:
+                    index += self.times >= edge
+                self._indexes[window] = index
+            else:
+                self._indexes[window] = np.searchsorted(bounds, self.times, side="right") - 1
+        return self._indexes[window]
