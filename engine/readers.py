@@ -1,0 +1,349 @@
+"""Reading measurement files into :class:`~engine.measurements.Measurements`.
+
+``read_measurements`` takes CSV, JSON (rows or columns), NDJSON, Parquet or
+Arrow IPC, chosen by ``format`` or by the file's extension, never guessed.
+Every structural rule of language.md (Semantics, Measurements; Precise
+readings, Rows) is checked here, column by column with polars expressions:
+times carry a UTC offset, values are finite numbers, a row gives either a
+value or ``start`` and ``end``, ``end`` is not before ``start``. The first
+faulty row (1-based) raises :class:`MeasurementError` with its field, a code
+(E601-E613, listed in docs/measurements.md) and a hint; nothing is evaluated.
+
+Checks that need the policy (a ratio within [0, 1], a negative duration) are
+made by the evaluator.
+"""
+
+from __future__ import annotations
+
+import io
+import pathlib
+import re
+from collections.abc import Callable
+from typing import BinaryIO
+
+import polars as pl
+
+from .csv_input import read_csv_frame
+from .instants import HINT as TIME_HINT
+from .instants import InstantFault, classify, parse_instants
+from .json_input import read_json_frame, read_ndjson_frame
+from .measurements import FIXED_COLUMNS, MeasurementError, Measurements
+
+FORMATS = ("csv", "json", "ndjson", "parquet", "arrow")
+NAME = re.compile(r"[a-z_][a-z0-9_]*")
+_INSTANT_COLUMNS = ("time", "start", "end")
+_NAME_HINT = "names are lower-case letters, digits and _, starting with a letter or _ (priority, site_id)"
+
+Source = bytes | str | pathlib.Path | BinaryIO
+
+
+def read_measurements(
+    source: Source, format: str | None = None, *, filename: str | None = None
+) -> Measurements:
+    """Read and validate a batch of measurements.
+
+    ``source`` is the file's bytes, a binary stream, or a path (``str`` or
+    ``Path``). ``format`` is one of :data:`FORMATS`; without it the extension of
+    ``filename`` (or of the path) decides. Returns the measurements, row ``i``
+    of the frame being data row ``i + 1`` of the input. Raises
+    :class:`MeasurementError` for an unknown format or the first invalid row.
+    """
+    chosen = format_of(source, format, filename)
+    data = _bytes(source)
+    return measurements_from_frame(_READERS[chosen](data))
+
+
+def format_of(source: Source | None, format: str | None = None, filename: str | None = None) -> str:
+    """The format to read: ``format`` if given, else from the extension; raises E602 when unknown."""
+    if format is not None:
+        if format not in FORMATS:
+            raise MeasurementError(
+                f"unknown measurement format {format!r}",
+                code="E602",
+                hint="choose one of " + ", ".join(FORMATS),
+            )
+        return format
+    name = filename
+    if name is None and isinstance(source, str | pathlib.Path):
+        name = str(source)
+    if name is None:
+        raise MeasurementError(
+            "the measurement format is not known", code="E602", hint="give the format: " + ", ".join(FORMATS)
+        )
+    suffix = pathlib.PurePath(name).suffix.lower().lstrip(".")
+    if suffix not in FORMATS:
+        raise MeasurementError(
+            f"cannot tell the format of {name!r} from its extension",
+            code="E602",
+            hint="name the file .csv, .json, .ndjson, .parquet or .arrow, or give the format",
+        )
+    return suffix
+
+
+def measurements_from_frame(raw: pl.DataFrame) -> Measurements:
+    """Validate a frame as read from a file and convert it to the measurement columns.
+
+    Text times are parsed, timestamps with a zone converted to UTC; values become
+    Float64; an empty dimension value means the row lacks the dimension. Raises
+    :class:`MeasurementError` for the earliest faulty row.
+    """
+    _check_columns(raw)
+    faults: list[MeasurementError] = []
+    instants: dict[str, pl.Series] = {}
+    for name in _INSTANT_COLUMNS:
+        if name in raw.columns:
+            parsed, fault = _instants(raw[name])
+            if fault is not None:
+                faults.append(fault)
+            instants[name] = parsed
+        else:
+            instants[name] = pl.repeat(None, raw.height, dtype=pl.Int64, eager=True).alias(name)
+    value, fault = _values(raw["value"] if "value" in raw.columns else None, raw.height)
+    if fault is not None:
+        faults.append(fault)
+    metric, fault = _metrics(raw["metric"])
+    if fault is not None:
+        faults.append(fault)
+    dims: list[pl.Series] = []
+    for name in raw.columns:
+        if name not in FIXED_COLUMNS:
+            series, fault = _dimension(raw[name])
+            if fault is not None:
+                faults.append(fault)
+            dims.append(series)
+    if faults:
+        raise min(faults, key=lambda f: f.row or 0)
+    frame = pl.DataFrame(
+        [metric, instants["time"], value, instants["start"], instants["end"], *dims]
+    ).with_columns(time=pl.coalesce("time", "end"))
+    _check_rows(frame)
+    return Measurements(frame)
+
+
+def _check_columns(raw: pl.DataFrame) -> None:
+    names = raw.columns
+    for name in names:
+        if name not in FIXED_COLUMNS and not NAME.fullmatch(name):
+            raise MeasurementError(
+                f"{name!r} is not a valid dimension name", field=name, code="E603", hint=_NAME_HINT
+            )
+    missing = [n for n in ("metric",) if n not in names]
+    if "value" not in names and not {"start", "end"} <= set(names):
+        missing.append("value")
+    if "time" not in names and "end" not in names:
+        missing.append("time")
+    if missing:
+        raise MeasurementError(
+            "the measurements have no column " + ", ".join(f"`{n}`" for n in missing),
+            field=missing[0],
+            code="E603",
+            hint="give the columns metric, time, value (or start and end), then one column per dimension",
+        )
+
+
+def _check_rows(frame: pl.DataFrame) -> None:
+    """Row rules across columns: value xor start/end, a time for every row, end not before start."""
+    value, start, end = frame["value"], frame["start"], frame["end"]
+    checks: list[tuple[pl.Series, Callable[[int], MeasurementError]]] = [
+        (
+            value.is_not_null() & (start.is_not_null() | end.is_not_null()),
+            lambda row: MeasurementError(
+                "the row gives both a value and start/end",
+                row=row,
+                field="value",
+                code="E610",
+                hint="give either value, or start and end, never both",
+            ),
+        ),
+        (
+            value.is_null() & (start.is_null() | end.is_null()),
+            lambda row: MeasurementError(
+                "the row gives neither a value nor both start and end",
+                row=row,
+                field="value",
+                code="E611",
+                hint="give value, or start and end (for a duration)",
+            ),
+        ),
+        (
+            frame["time"].is_null(),
+            lambda row: MeasurementError(
+                "the row has no time",
+                row=row,
+                field="time",
+                code="E605",
+                hint="give time (or end); " + TIME_HINT,
+            ),
+        ),
+        (
+            end < start,
+            lambda row: MeasurementError(
+                "end is before start",
+                row=row,
+                field="end",
+                code="E612",
+                hint="check the order of start and end",
+            ),
+        ),
+    ]
+    first: tuple[int, Callable[[int], MeasurementError]] | None = None
+    for mask, error in checks:
+        hits = mask.fill_null(False)
+        if hits.any():
+            index = int(hits.arg_true()[0])
+            if first is None or index < first[0]:
+                first = (index, error)
+    if first is not None:
+        raise first[1](first[0] + 1)
+
+
+def _instants(column: pl.Series) -> tuple[pl.Series, MeasurementError | None]:
+    name = column.name
+    dtype = column.dtype
+    if dtype == pl.String or dtype == pl.Null or isinstance(dtype, pl.Categorical | pl.Enum):
+        parsed = parse_instants(column.cast(pl.String))
+        if parsed.fault is not None:
+            return parsed.micros, _instant_error(parsed.fault, name)
+        return parsed.micros.rename(name), None
+    if isinstance(dtype, pl.Datetime):
+        if dtype.time_zone is None:
+            index = _first_index(column.is_not_null())
+            fault = InstantFault(
+                index, "E606", "the timestamp has no time zone", "store timestamps with a time zone"
+            )
+            return column, _instant_error(fault, name)
+        # A zoned timestamp's physical value is already the UTC instant.
+        return column.dt.epoch("us").cast(pl.Int64).rename(name), None
+    fault = InstantFault(_first_index(column.is_not_null()), "E607", f"{dtype} is not a time", TIME_HINT)
+    return column, _instant_error(fault, name)
+
+
+def _instant_error(fault: InstantFault, field: str) -> MeasurementError:
+    return MeasurementError(fault.message, row=fault.index + 1, field=field, code=fault.code, hint=fault.hint)
+
+
+def _values(column: pl.Series | None, height: int) -> tuple[pl.Series, MeasurementError | None]:
+    if column is None:
+        return pl.repeat(None, height, dtype=pl.Float64, eager=True).alias("value"), None
+    dtype = column.dtype
+    if dtype == pl.String:
+        numbers = column.cast(pl.Float64, strict=False)
+        bad = numbers.is_null() & column.is_not_null()
+        if bad.any():
+            index = _first_index(bad)
+            return column, MeasurementError(
+                f"{column[index]!r} is not a number",
+                row=index + 1,
+                field="value",
+                code="E608",
+                hint="write a plain decimal number such as 0.9995 or 3600 (no units, no % sign)",
+            )
+    elif dtype.is_numeric() or dtype == pl.Null:
+        numbers = column.cast(pl.Float64)
+    else:
+        index = _first_index(column.is_not_null())
+        return column, MeasurementError(
+            f"the value is a {dtype}, not a number",
+            row=index + 1,
+            field="value",
+            code="E608",
+            hint="send numbers",
+        )
+    infinite = numbers.is_finite().not_().fill_null(False)
+    if infinite.any():
+        index = _first_index(infinite)
+        return column, MeasurementError(
+            f"the value {numbers[index]} is not a finite number",
+            row=index + 1,
+            field="value",
+            code="E609",
+            hint="send a finite number; leave out a row that has no measurement",
+        )
+    return numbers.rename("value"), None
+
+
+def _metrics(column: pl.Series) -> tuple[pl.Series, MeasurementError | None]:
+    text = _text(column)
+    if text is None:
+        index = _first_index(column.is_not_null())
+        return column, MeasurementError(
+            "the metric is not text", row=index + 1, field="metric", code="E604", hint=_NAME_HINT
+        )
+    missing = text.is_null()
+    invalid = text.str.contains(r"^[a-z_][a-z0-9_]*$").not_().fill_null(False)
+    bad = missing | invalid
+    if bad.any():
+        index = _first_index(bad)
+        what = "the row has no metric" if missing[index] else f"{text[index]!r} is not a valid metric name"
+        return column, MeasurementError(what, row=index + 1, field="metric", code="E604", hint=_NAME_HINT)
+    return text.rename("metric"), None
+
+
+def _dimension(column: pl.Series) -> tuple[pl.Series, MeasurementError | None]:
+    text = _text(column)
+    if text is None:
+        index = _first_index(column.is_not_null())
+        return column, MeasurementError(
+            f"dimension values must be text, not {column.dtype}",
+            row=index + 1,
+            field=column.name,
+            code="E613",
+            hint="store dimensions as strings",
+        )
+    # An empty value means the row lacks the dimension, as an empty CSV cell does, in every format alike.
+    return text.replace("", None).rename(column.name), None
+
+
+def _text(column: pl.Series) -> pl.Series | None:
+    dtype = column.dtype
+    if dtype == pl.String or dtype == pl.Null or isinstance(dtype, pl.Categorical | pl.Enum):
+        return column.cast(pl.String)
+    return None
+
+
+def _first_index(mask: pl.Series) -> int:
+    hits = mask.fill_null(False).arg_true()
+    return int(hits[0]) if len(hits) else 0
+
+
+def _bytes(source: Source) -> bytes:
+    if isinstance(source, bytes):
+        return source
+    if isinstance(source, str | pathlib.Path):
+        try:
+            return pathlib.Path(source).read_bytes()
+        except OSError as exc:
+            raise MeasurementError(f"cannot read {str(source)!r}: {exc.strerror}", code="E601") from None
+    return source.read()
+
+
+def _read_parquet(data: bytes) -> pl.DataFrame:
+    try:
+        return pl.read_parquet(io.BytesIO(data))
+    except (pl.exceptions.PolarsError, OSError) as exc:
+        raise _unreadable("Parquet", exc) from None
+
+
+def _read_arrow(data: bytes) -> pl.DataFrame:
+    try:
+        return pl.read_ipc(io.BytesIO(data))
+    except (pl.exceptions.PolarsError, OSError) as exc:
+        raise _unreadable("Arrow IPC", exc) from None
+
+
+def _unreadable(kind: str, exc: Exception) -> MeasurementError:
+    reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+    return MeasurementError(
+        f"the file is not readable {kind}: {reason}", code="E601", hint=f"write it as {kind}"
+    )
+
+
+_READERS: dict[str, Callable[[bytes], pl.DataFrame]] = {
+    "csv": read_csv_frame,
+    "json": read_json_frame,
+    "ndjson": read_ndjson_frame,
+    "parquet": _read_parquet,
+    "arrow": _read_arrow,
+}
+
+__all__ = ["FORMATS", "classify", "format_of", "measurements_from_frame", "read_measurements"]
