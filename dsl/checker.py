@@ -2,9 +2,11 @@
 
 ``check`` walks the whole policy, collects every diagnostic and only then
 raises, so an author fixes a file in one round. The rules live in modules by
-concern: :mod:`dsl.kinds` (type agreement, E30x), :mod:`dsl.consequences`
-(options, E32x-E36x), :mod:`dsl.headers` (caps, time zone, calendars, E322,
-E4xx), :mod:`dsl.lint` (warnings across clauses, W51x-W54x). docs/checks.md lists every code.
+concern: :mod:`dsl.structure` (parser rules, again, for trees built in code),
+:mod:`dsl.kinds` (type agreement, E30x), :mod:`dsl.consequences` (options,
+E32x-E36x), :mod:`dsl.headers` (caps, time zone, calendars, E322, E4xx),
+:mod:`dsl.tiers` (bonus E350, tiers W50x) and :mod:`dsl.lint` (warnings across
+clauses, W51x-W54x). docs/checks.md lists every code.
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ from .headers import check_calendar_use, check_headers
 from .ids import clause_id
 from .kinds import check_option_kinds, metric_kinds, value_kind
 from .lint import lint
+from .structure import check_structure
+from .tiers import check_bonus, check_tiers
 
 
 def check(policy: ast.Policy, *, source: str | None = None, filename: str | None = None) -> CheckedPolicy:
@@ -29,13 +33,15 @@ def check(policy: ast.Policy, *, source: str | None = None, filename: str | None
     snippet; ``filename`` their file name.
     """
     findings = Findings(source, filename)
+    check_structure(policy, findings)
     check_headers(policy, findings)
     kinds = metric_kinds(policy, findings)
     ids = _clause_ids(policy, findings)
     for clause in policy.clauses:
         kind = value_kind(clause, kinds)
-        if kind is not None:
-            check_option_kinds(clause, kind, findings)
+        if kind is not None and check_option_kinds(clause, kind, findings):
+            check_bonus(clause, kind, findings)
+            check_tiers(clause, kind, policy, findings)
         check_consequences(clause, policy, findings)
         check_calendar_use(clause, policy, findings)
     if findings.errors:

@@ -210,8 +210,12 @@ def _describe_value(clause: ast.Clause, kind: ValueKind) -> str:
     return f"`{condition.aggregation.label}` of `{condition.metric}`, {_ARTICLES[kind]}"
 
 
-def check_option_kinds(clause: ast.Clause, kind: ValueKind, findings: Findings) -> None:
-    """Tiers, the bonus and a linear step must have the kind of the clause's value (E303, E304)."""
+def check_option_kinds(clause: ast.Clause, kind: ValueKind, findings: Findings) -> bool:
+    """Tiers, the bonus and a linear step must have the kind of the clause's value (E303, E304).
+
+    Returns whether they all do.
+    """
+    before = len(findings.errors)
     for option in clause.options:
         if isinstance(option, ast.Tier | ast.Bonus):
             found = quantity_kind(option.threshold)
@@ -235,3 +239,4 @@ def check_option_kinds(clause: ast.Clause, kind: ValueKind, findings: Findings) 
                     f"but the window's value is {_describe_value(clause, kind)}",
                     f"write the step as {kind.example}",
                 )
+    return len(findings.errors) == before

@@ -7,6 +7,7 @@ and that a hint is given. The helpers here are shared with the other checker tes
 from __future__ import annotations
 
 import textwrap
+from decimal import Decimal
 
 import pytest
 
@@ -345,3 +346,63 @@ def test_every_error_of_a_file_is_reported_at_once() -> None:
         ("E401", 6),
     ]
     assert all(d.filename == "p.sla" for d in found)
+
+
+# --- bonus (E350) ------------------------------------------------------------------------
+
+
+def test_bonus_that_rewards_a_worse_value_is_an_error() -> None:
+    d = only_error(FEE + "orders sum >= 12000 monthly, bonus 2% if < 13000\n", "E350")
+    at(d, 3, 30, "target is `>= 12000`", "reward a worse value")
+    assert d.width == len("bonus 2% if < 13000")
+    assert "bonus 2% if >= ..." in (d.hint or "")
+
+
+def test_bonus_on_share_form_rewards_a_higher_share() -> None:
+    d = only_error(FEE + "95% of x <= 4h monthly, bonus 1% if <= 99%\n", "E350")
+    at(d, 3, 25, "`>= 95%`")
+    check_text(FEE + "95% of x <= 4h monthly, bonus 1% if >= 99%\n")
+
+
+# --- parser rules, again, for trees built in code ---------------------------------------
+
+
+def _built(clause: dsl.ast.Clause, **headers: object) -> tuple[str, ...]:
+    policy = dsl.ast.Policy(clauses=(clause,), **headers)  # type: ignore[arg-type]
+    with pytest.raises(dsl.PolicyCheckError) as raised:
+        dsl.check(policy)
+    return tuple(d.code for d in raised.value.diagnostics)
+
+
+def _clause(threshold: dsl.ast.Quantity, *options: dsl.ast.Option, **window: object) -> dsl.ast.Clause:
+    condition = dsl.ast.AggregateCondition("x", dsl.ast.Aggregation("mean"), dsl.ast.Op.LT, threshold)
+    period = window.pop("period", dsl.ast.Period.MONTH)
+    return dsl.ast.Clause(
+        dsl.ast.ClauseKind.SLA,
+        None,
+        condition,
+        dsl.ast.Window(period, **window),  # type: ignore[arg-type]
+        options=options,
+    )
+
+
+def test_built_tree_with_percentage_above_100_is_an_error() -> None:
+    assert _built(_clause(dsl.ast.Ratio(Decimal("1.5")))) == ("E111",)
+
+
+def test_built_tree_with_signed_number_is_an_error() -> None:
+    assert _built(_clause(dsl.ast.Number(Decimal(-1)))) == ("E104",)
+
+
+def test_built_tree_with_anchor_day_29_or_anchored_week_is_an_error() -> None:
+    assert _built(_clause(dsl.ast.Number(Decimal(1)), anchor_day=29)) == ("E121",)
+    weekly = _clause(dsl.ast.Number(Decimal(1)), period=dsl.ast.Period.WEEK, anchor_day=3)
+    assert _built(weekly) == ("E120",)
+
+
+def test_built_tree_with_percentile_100_is_an_error() -> None:
+    condition = dsl.ast.AggregateCondition(
+        "x", dsl.ast.Aggregation("percentile", Decimal(100)), dsl.ast.Op.LT, dsl.ast.Number(Decimal(1))
+    )
+    clause = dsl.ast.Clause(dsl.ast.ClauseKind.SLA, None, condition, dsl.ast.Window(dsl.ast.Period.DAY))
+    assert _built(clause) == ("E110",)
