@@ -13,7 +13,7 @@ $(BIN)/sla: pyproject.toml
 	touch $@
 
 run: $(BIN)/sla
-	$(BIN)/sla check policies/*.sla
+	$(BIN)/sla serve --load policies
 
 # The storage tests also run on PostgreSQL (127.0.0.1:5432, database `test`, or
 # SLA_TEST_POSTGRES_URL). Start the local cluster if it is installed but down;

@@ -7,10 +7,10 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from . import db, errors
+from . import db, domain, errors
 from .config import Settings
 from .limits import BodyLimit
-from .routes import health, policies, text
+from .routes import evaluations, health, measurements, policies, text
 
 DESCRIPTION = """Service levels of outsourcing contracts as versioned policies:
 store policies, post measurements, evaluate them into reports of windows,
@@ -37,6 +37,7 @@ def create_app(database_url: str | None = None, *, settings: Settings | None = N
     app.state.engine = engine
     errors.install(app)
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
-    for module in (health, policies, text):
+    domain.set_cache_size(settings.compiled_cache)
+    for module in (health, policies, text, measurements, evaluations):
         app.include_router(module.router)
     return app

@@ -125,7 +125,7 @@ def add_version(
         raise ApiError(409, f"policy {name!r} is archived", hint="archived policies take no new versions")
     latest = get_version(session, policy)
     if latest.content_hash == policy_text.content_hash:
-        session.rollback()
+        session.commit()  # ends the lock; the update changed nothing (a rollback would expire ``latest``)
         return policy, latest, False
     policy.latest_version += 1
     version = _new_version(policy.id, policy.latest_version, policy_text, author, now())

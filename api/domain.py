@@ -12,15 +12,43 @@ import hashlib
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
+
+import polars as pl
 
 import dsl
+import engine
 from dsl import ast
+from dsl.errors import SlaError
 from dsl.formatter import format_amount, format_quantity, format_statement
 from engine.measurements import MeasurementError as MeasurementError
+from engine.readers import read_measurements
 
 PolicyError = dsl.PolicyError
 PolicyLimitError = dsl.PolicyLimitError
+Measurements = engine.Measurements
+
+
+class RangeError(SlaError):
+    """An evaluation range that is not a range: unreadable bounds, or ``from`` not before ``to``."""
+
+    code = "E700"
+
+    def __init__(self, message: str, *, field: str | None = None, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+        self.hint = hint
+
+    def to_dicts(self) -> list[dict[str, Any]]:
+        item: dict[str, Any] = {"code": self.code, "message": self.message}
+        if self.field is not None:
+            item["field"] = self.field
+        if self.hint is not None:
+            item["hint"] = self.hint
+        return [item]
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,14 +77,14 @@ def content_hash(canonical: str) -> str:
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
-def read_policy(source: str) -> PolicyText:
-    """Parse, check and format ``source``.
+def read_policy(source: str, filename: str | None = None) -> PolicyText:
+    """Parse, check and format ``source`` (``filename`` only names it in errors).
 
     Returns the :class:`PolicyText`. Raises :class:`dsl.PolicyError` (a
     :class:`dsl.PolicyLimitError` for a text over the language's limits).
     """
-    policy = dsl.parse(source)
-    checked = dsl.check(policy, source=source)
+    policy = dsl.parse(source, filename=filename)
+    checked = dsl.check(policy, source=source, filename=filename)
     canonical = dsl.format_policy(policy)
     text = PolicyText(source, canonical, content_hash(canonical), checked)
     _CHECKED.put(text.content_hash, checked)
@@ -115,6 +143,75 @@ def policy_header(policy: ast.Policy) -> dict[str, Any]:
     }
 
 
+# --- measurements and evaluation ----------------------------------------------
+
+MEASUREMENT_FORMATS = ("csv", "json", "ndjson", "parquet", "arrow")
+
+
+def read_batch(body: bytes, format: str) -> engine.Measurements:
+    """Read and validate a posted batch; raises :class:`MeasurementError` naming the bad row and field."""
+    return read_measurements(body, format)
+
+
+def batch_frame(measurements: engine.Measurements) -> tuple[pl.DataFrame, tuple[str, ...]]:
+    """The frame to store and the names of its dimension columns."""
+    return measurements.frame, measurements.dimensions
+
+
+def measurements_of(frame: pl.DataFrame) -> engine.Measurements:
+    """Stored rows, read back in the frame's own shape, as measurements to evaluate."""
+    return engine.Measurements(frame)
+
+
+def compiled(text: PolicyText) -> engine.CompiledPolicy:
+    """The compiled policy, from memory when its content hash was compiled before."""
+    found: engine.CompiledPolicy | None = _COMPILED.get(text.content_hash)
+    if found is None:
+        found = engine.compile(text.checked)
+        _COMPILED.put(text.content_hash, found)
+    return found
+
+
+def bound(value: str | None, text: PolicyText, field: str) -> datetime | None:
+    """An evaluation bound: ISO 8601 date or date-time; without an offset, in the policy's time zone.
+
+    Raises :class:`RangeError` when ``value`` is not one.
+    """
+    if value is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(value.replace(" ", "+") if "T" in value else value)
+    except ValueError:
+        raise RangeError(
+            f"`{value}` is not a date or a date and time",
+            field=field,
+            hint="write 2026-01-01, or 2026-01-01T00:00:00+01:00",
+        ) from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=ZoneInfo(compiled(text).zone))
+    return moment
+
+
+def evaluate(
+    text: PolicyText,
+    measurements: engine.Measurements,
+    *,
+    start: datetime | None,
+    end: datetime | None,
+    version: int,
+) -> dict[str, Any]:
+    """The report of ``text`` over ``measurements`` as JSON types.
+
+    Raises :class:`MeasurementError` for a row invalid against the policy and
+    :class:`RangeError` for an empty range.
+    """
+    try:
+        report = engine.evaluate(compiled(text), measurements, start=start, end=end, version=version)
+    except ValueError as exc:
+        raise RangeError(str(exc), hint="`from` must be before `to`") from None
+    return report.to_dict()
+
+
 class _LruCache:
     """A small thread-safe LRU map from a content hash to what was derived from that text."""
 
@@ -139,3 +236,9 @@ class _LruCache:
 
 
 _CHECKED = _LruCache(256)
+_COMPILED = _LruCache(256)
+
+
+def set_cache_size(size: int) -> None:
+    """Keep at most ``size`` checked and compiled policies in memory."""
+    _CHECKED.size = _COMPILED.size = size

@@ -9,6 +9,7 @@ raised                                   status meaning
 :class:`dsl.PolicyLimitError`            413    policy over 1 MiB / 10,000 clauses
 :class:`dsl.PolicyError`                 422    invalid policy text (line, column)
 ``MeasurementError``                     422    invalid measurements (row, field)
+``RangeError``                           422    unreadable or empty ``from``/``to``
 :class:`ApiError`                        its    404 unknown policy, 409 conflict, ...
 request validation (pydantic)            422    malformed JSON body or query
 Starlette's ``HTTPException``            its    unknown route (404), method (405)
@@ -79,6 +80,11 @@ async def _measurement_error(_: Request, exc: Exception) -> JSONResponse:
     return error_response(422, exc.to_dicts())
 
 
+async def _range_error(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, domain.RangeError)
+    return error_response(422, exc.to_dicts())
+
+
 async def _validation_error(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
     errors = []
@@ -107,6 +113,7 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(ApiError, _api_error)
     app.add_exception_handler(domain.PolicyError, _policy_error)
     app.add_exception_handler(domain.MeasurementError, _measurement_error)
+    app.add_exception_handler(domain.RangeError, _range_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(Exception, _unexpected)

@@ -10,12 +10,16 @@ tests. When the server is unreachable the PostgreSQL tests skip, except under
 from __future__ import annotations
 
 import os
+import socket
+import threading
+import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import psycopg
 import pytest
+import uvicorn
 from fastapi.testclient import TestClient
 from psycopg import sql
 
@@ -76,3 +80,22 @@ def client(database_url: str) -> Iterator[TestClient]:
 @pytest.fixture(scope="session")
 def desk_source() -> str:
     return (POLICIES / "it-service-desk.sla").read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def server(database_url: str) -> Iterator[str]:
+    """``sla serve``'s uvicorn on a free port, in a thread; yields its base URL."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    config = uvicorn.Config(create_app(database_url), host="127.0.0.1", port=port, log_level="warning")
+    uv = uvicorn.Server(config)
+    thread = threading.Thread(target=uv.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not uv.started:
+        assert time.monotonic() < deadline, "server did not start"
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    uv.should_exit = True
+    thread.join(10)

@@ -2,39 +2,13 @@
 
 from __future__ import annotations
 
-import socket
 import threading
-import time
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 
 import httpx
-import pytest
-import uvicorn
-
-from api.app import create_app
 
 SIMPLE = 'sla "P1 resolution": resolution_time p95 < 4h monthly, credit 5%\n'
 WRITERS = 8
-
-
-@pytest.fixture
-def server(database_url: str) -> Iterator[str]:
-    """``sla serve``'s uvicorn on a free port, in a thread; yields its base URL."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    config = uvicorn.Config(create_app(database_url), host="127.0.0.1", port=port, log_level="warning")
-    uv = uvicorn.Server(config)
-    thread = threading.Thread(target=uv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not uv.started:
-        assert time.monotonic() < deadline, "server did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    uv.should_exit = True
-    thread.join(10)
 
 
 def test_simultaneous_puts_get_consecutive_versions_none_lost(server: str) -> None:
