@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 import numpy as np
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from dsl.ast import Calendar, HoursRange
@@ -81,8 +81,25 @@ def scenarios(draw: st.DrawFn) -> tuple[Calendar, str, int, list[int]]:
     return calendar, draw(st.sampled_from(ZONES)), anchor, instants
 
 
+# Pinned: London's repeated hour on 25 Oct 2026 with a range inside it, and New
+# York's skipped hour on 8 Mar 2026 with a range starting in the gap.
+_AUTUMN = (datetime(2026, 10, 24, 23, tzinfo=UTC) - EPOCH) // timedelta(microseconds=1)
+_SPRING = (datetime(2026, 3, 8, 5, tzinfo=UTC) - EPOCH) // timedelta(microseconds=1)
+
+
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(scenarios())
+@example(
+    (Calendar(None, (HoursRange(6, 6, 60, 90),)), "Europe/London", _AUTUMN, [_AUTUMN, _AUTUMN + DAY // 8])
+)
+@example(
+    (
+        Calendar(None, (HoursRange(6, 6, 150, 240),)),
+        "America/New_York",
+        _SPRING,
+        [_SPRING, _SPRING + DAY // 4],
+    )
+)
 def test_vectorised_clock_agrees_with_minute_stepping_reference(
     scenario: tuple[Calendar, str, int, list[int]],
 ) -> None:
