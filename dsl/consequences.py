@@ -34,7 +34,11 @@ _DUPLICATE_HINTS = {
 
 
 def check_consequences(clause: ast.Clause, policy: ast.Policy, findings: Findings) -> None:
-    """Report every rule of language.md on the options of ``clause``."""
+    """Report every rule of language.md on the options of ``clause``.
+
+    A consequence on a ``kpi`` is reported once (E320) and not judged further.
+    """
+    _check_duplicates(clause, findings)
     if clause.kind is ast.ClauseKind.KPI:
         for option in clause.options:
             if isinstance(option, ast.CONSEQUENCES):
@@ -45,7 +49,8 @@ def check_consequences(clause: ast.Clause, policy: ast.Policy, findings: Finding
                     f"a kpi carries no consequence, but this one has `{format_option(option)}`",
                     "write `sla` instead of `kpi` to give the clause consequences, or remove the option",
                 )
-    _check_duplicates(clause, findings)
+        _check_counts(clause, findings)
+        return
     _check_needs_credit(clause, findings)
     _check_counts(clause, findings)
     for option in clause.options:
@@ -114,8 +119,6 @@ def _check_duplicates(clause: ast.Clause, findings: Findings) -> None:
 
 
 def _check_needs_credit(clause: ast.Clause, findings: Findings) -> None:
-    if clause.kind is ast.ClauseKind.KPI:
-        return
     credit = clause.credit
     for option in clause.options:
         if isinstance(option, ast.Tier | ast.MaxCredit | ast.EarnBack) and credit is None:
@@ -139,7 +142,10 @@ def _check_needs_credit(clause: ast.Clause, findings: Findings) -> None:
 
 
 def _check_counts(clause: ast.Clause, findings: Findings) -> None:
+    kpi = clause.kind is ast.ClauseKind.KPI
     for option in clause.options:
+        if kpi and isinstance(option, ast.CONSEQUENCES):
+            continue
         if isinstance(option, ast.Chronic):
             n, m = option.breaches, option.of_windows
             if n <= 0 or m <= 0 or n > m:

@@ -216,6 +216,8 @@ def check_option_kinds(clause: ast.Clause, kind: ValueKind, findings: Findings) 
     Returns whether they all do.
     """
     before = len(findings.errors)
+    if clause.kind is ast.ClauseKind.KPI:
+        return True  # a kpi's tiers, bonus and credits are reported once, as E320
     for option in clause.options:
         if isinstance(option, ast.Tier | ast.Bonus):
             found = quantity_kind(option.threshold)

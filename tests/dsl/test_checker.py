@@ -406,3 +406,9 @@ def test_built_tree_with_percentile_100_is_an_error() -> None:
     )
     clause = dsl.ast.Clause(dsl.ast.ClauseKind.SLA, None, condition, dsl.ast.Window(dsl.ast.Period.DAY))
     assert _built(clause) == ("E110",)
+
+
+def test_consequence_on_kpi_is_reported_once_not_judged_further() -> None:
+    """The money needs no fee and the chronic rule is not checked: the option must go anyway."""
+    found = errors('kpi "K": x p95 < 4h monthly, credit 500 EUR, chronic 9 of 2, 5% if > 2%\n')
+    assert [d.code for d in found] == ["E320"] * 3
