@@ -20,7 +20,7 @@ USAGE = 2
 
 # Subcommands that live in their own modules; each offers
 # ``add_parser(subparsers) -> None`` and sets ``run(args) -> int`` as the parser default.
-COMMAND_MODULES: tuple[str, ...] = ("api.serve_command", "api.eval_command")
+COMMAND_MODULES: tuple[str, ...] = ("api.serve_command", "api.eval_command", "api.diff_command")
 
 
 class _Parser(argparse.ArgumentParser):
