@@ -8,8 +8,10 @@ into that text; and the verdict does not depend on the layout of the text.
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import dsl
 from tests.dsl.strategies import policies
@@ -59,3 +61,64 @@ def test_check_of_canonical_text_points_into_the_text_and_agrees_with_the_tree(
         ), str(diagnostic)
         assert diagnostic.hint
     assert sorted(_codes(parsed, source)[0]) == sorted(_codes(policy)[0])
+
+
+# --- tiers: the warnings are sound ---------------------------------------------------------
+
+_hours = st.integers(0, 12).map(lambda h: dsl.ast.Duration(Decimal(h * 1800)))
+_percent = st.integers(1, 40).map(lambda p: dsl.ast.Ratio(Decimal(p) / 100))
+_tiers = st.lists(st.builds(dsl.ast.Tier, _percent, st.sampled_from(list(dsl.ast.Op)), _hours), max_size=4)
+
+
+def _credit(clause: dsl.ast.Clause, value: Decimal) -> Decimal:
+    """The credit of a breached window with ``value``: the largest tier that holds, else the base."""
+    base = clause.credit
+    assert isinstance(base, dsl.ast.FixedCredit) and isinstance(base.amount, dsl.ast.Ratio)
+    holding = [
+        t.amount.fraction
+        for t in clause.tiers
+        if isinstance(t.amount, dsl.ast.Ratio) and _holds(t.op, value, t.threshold)
+    ]
+    return max(holding, default=base.amount.fraction)
+
+
+def _holds(op: dsl.ast.Op, value: Decimal, threshold: dsl.ast.Quantity) -> bool:
+    assert isinstance(threshold, dsl.ast.Duration)
+    return {
+        "<": value < threshold.seconds,
+        "<=": value <= threshold.seconds,
+        ">": value > threshold.seconds,
+        ">=": value >= threshold.seconds,
+    }[op.value]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.sampled_from(list(dsl.ast.Op)),
+    _hours,
+    _percent,
+    _tiers,
+    st.lists(st.integers(0, 8 * 3600), min_size=2, max_size=12),
+)
+def test_without_tier_warnings_a_larger_miss_never_earns_less(
+    op: dsl.ast.Op,
+    target: dsl.ast.Duration,
+    base: dsl.ast.Ratio,
+    tiers: list[dsl.ast.Tier],
+    values: list[int],
+) -> None:
+    """Tiers that draw no W501, W503 or W504 give a credit that rises (or stays) as the miss grows."""
+    condition = dsl.ast.AggregateCondition("x", dsl.ast.Aggregation("mean"), op, target)
+    options = (dsl.ast.FixedCredit(base), *tiers)
+    clause = dsl.ast.Clause(
+        dsl.ast.ClauseKind.SLA, None, condition, dsl.ast.Window(dsl.ast.Period.MONTH), options=options
+    )
+    policy = dsl.ast.Policy(clauses=(clause,))
+    codes = {w.code for w in dsl.check(policy).warnings}
+    if codes & {"W501", "W503", "W504"}:
+        return
+    upper = op in (dsl.ast.Op.LT, dsl.ast.Op.LE)
+    breached = [Decimal(v) for v in values if not _holds(op, Decimal(v), target)]
+    ordered = sorted(breached, key=lambda v: v if upper else -v)
+    credits = [_credit(clause, v) for v in ordered]
+    assert credits == sorted(credits), (codes, ordered, credits)
