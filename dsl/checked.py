@@ -15,8 +15,10 @@ class CheckedPolicy:
 
     ``clause_ids`` runs parallel to ``policy.clauses``. ``metric_kinds`` gives
     the kind of every metric the policy declares or uses (an undeclared metric
-    takes its kind from its first use; one used only with ``count`` is a
-    ``number``). ``warnings`` are valid-but-suspicious findings, in text order.
+    takes its kind from its first use other than ``count``; one used only with
+    ``count`` is a ``number``). ``warnings`` are the W5xx findings of a policy
+    that is valid but almost certainly not what its authors meant, in text
+    order (docs/checks.md lists them).
     """
 
     policy: ast.Policy
