@@ -24,7 +24,7 @@ from dsl.formatter import (
 from . import diff_credit
 from .diff_change import Change, Verdict, record
 from .diff_credit import Side
-from .diff_favour import CLIENT, PROVIDER, UNCLEAR, favour, order, widening
+from .diff_favour import CLIENT, PROVIDER, UNCLEAR, favour, magnitude, order, widening
 
 CONSEQUENCE_FIELDS = ("credit", "tiers", "max", "earn_back", "chronic", "bonus")
 NO_EFFECT = "no credit, target or obligation changes, so it favours neither party"
@@ -204,7 +204,7 @@ def _condition() -> Verdict:
 
 
 def _metric(old: str, new: str) -> Verdict:
-    why = "a different measurement; whether it is easier to meet depends on the data"
+    why = "a different measurement, so whether the target is easier to meet depends on the data"
     return Verdict(UNCLEAR, f"now measures {new} instead of {old}", why)
 
 
@@ -248,13 +248,14 @@ def _target(old: ast.Condition, new: ast.Condition) -> Verdict:
     prefix = old.aggregation.label + " " if isinstance(old, ast.AggregateCondition) else ""
     text = f"{prefix}target {word} from {_target_text(old)} to {_target_text(new)}"
     if sign is None:
-        why = (
-            "the old and new targets bound different sides or use units that do not compare, "
-            "so it depends on the data"
-        )
+        if magnitude(old.threshold)[0] != magnitude(new.threshold)[0]:
+            why = (
+                "business time counts only the hours inside the calendar, so whether the new target "
+                "is easier depends on when the work happens"
+            )
+        else:
+            why = "the target now bounds the other side: a different test rather than a looser or tighter one"
         return Verdict(UNCLEAR, text, why)
-    if sign == 0:
-        return Verdict(UNCLEAR, text, "both pass exactly the same values")
     return Verdict(favour(sign, PROVIDER), text)
 
 

@@ -31,11 +31,10 @@ def header_changes(old: ast.Policy, new: ast.Policy) -> list[Change]:
     ) -> None:
         changes.append(record(None, field, _text(a), _text(b), verdict, subject, new))
 
-    for field, a, b in (("policy", old.name, new.name), ("client", old.client, new.client)):
+    named = (("policy", old.name, new.name), ("client", old.client, new.client))
+    for field, a, b in (*named, ("provider", old.provider, new.provider)):
         if a != b:
-            add(field, a, b, _named(field, a, b), "Policy")
-    if old.provider != new.provider:
-        add("provider", old.provider, new.provider, _named("provider", old.provider, new.provider), "Policy")
+            add(field, a, b, _named(a, b), "Policy name" if field == "policy" else field.capitalize())
     if old.fee != new.fee:
         add("fee", old.fee, new.fee, _fee(old.fee, new.fee), "Fee")
     if old.cap != new.cap:
@@ -57,10 +56,10 @@ def header_changes(old: ast.Policy, new: ast.Policy) -> list[Change]:
     return changes
 
 
-def _named(field: str, a: ast.TextHeader | None, b: ast.TextHeader | None) -> Verdict:
+def _named(a: ast.TextHeader | None, b: ast.TextHeader | None) -> Verdict:
     before = f'"{a.value}"' if a else "none"
     after = f'"{b.value}"' if b else "none"
-    return Verdict(UNCLEAR, f"the {field} name changes from {before} to {after}", NO_TERM)
+    return Verdict(UNCLEAR, f"the name changes from {before} to {after}", NO_TERM)
 
 
 def _fee(a: ast.Fee | None, b: ast.Fee | None) -> Verdict:
@@ -78,7 +77,7 @@ def _cap(old: ast.Policy, new: ast.Policy) -> Verdict:
     a, b = old.cap, new.cap
     if a is None or b is None:
         added = a is None
-        text = f"cap {'added' if added else 'removed'}: `{_text(a or b)}`"
+        text = f"added: `{_text(b)}`" if added else f"removed (was `{_text(a)}`)"
         return Verdict(PROVIDER if added else CLIENT, text)
     sign = order(fee_share(a.amount, old), fee_share(b.amount, new))
     return _by_sign(sign, f"`{_text(a)}` becomes `{_text(b)}`", "amount at risk")
@@ -87,7 +86,7 @@ def _cap(old: ast.Policy, new: ast.Policy) -> Verdict:
 def _annual_cap(a: ast.AnnualCap | None, b: ast.AnnualCap | None) -> Verdict:
     if a is None or b is None:
         added = a is None
-        text = f"annual cap {'added' if added else 'removed'}: `{_text(a or b)}`"
+        text = f"added: `{_text(b)}`" if added else f"removed (was `{_text(a)}`)"
         return Verdict(PROVIDER if added else CLIENT, text)
     return _by_sign(
         order(a.share.fraction, b.share.fraction), f"`{_text(a)}` becomes `{_text(b)}`", "annual cap"
