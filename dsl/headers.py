@@ -56,7 +56,9 @@ def check_headers(policy: ast.Policy, findings: Findings) -> None:
 
 @functools.cache
 def _zones() -> frozenset[str]:
-    return frozenset(zoneinfo.available_timezones()) | {"UTC"}
+    # ``localtime`` and ``posixrules`` are files of the host, not IANA zones: a policy must
+    # mean the same on every machine.
+    return frozenset(zoneinfo.available_timezones() - {"localtime", "posixrules"}) | {"UTC"}
 
 
 def _check_zone(header: ast.TextHeader, findings: Findings) -> None:

@@ -103,13 +103,13 @@ def _label(clause: ast.Clause) -> str:
 
 
 def _conflicting_kpis(policy: ast.Policy, findings: Findings) -> None:
+    kpis = [c for c in policy.clauses if c.kind is ast.ClauseKind.KPI]
+    metrics = {c.metric for c in kpis}
     slas: dict[tuple[object, ...], list[ast.Clause]] = {}
     for clause in policy.clauses:
-        if clause.kind is ast.ClauseKind.SLA:
+        if clause.kind is ast.ClauseKind.SLA and clause.metric in metrics:
             slas.setdefault(_scope(clause), []).append(clause)
-    for clause in policy.clauses:
-        if clause.kind is not ast.ClauseKind.KPI:
-            continue
+    for clause in kpis:
         for sla in slas.get(_scope(clause), []):
             reason = _conflict(clause.condition, sla.condition)
             if reason is None:

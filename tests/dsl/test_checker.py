@@ -412,3 +412,61 @@ def test_consequence_on_kpi_is_reported_once_not_judged_further() -> None:
     """The money needs no fee and the chronic rule is not checked: the option must go anyway."""
     found = errors('kpi "K": x p95 < 4h monthly, credit 500 EUR, chronic 9 of 2, 5% if > 2%\n')
     assert [d.code for d in found] == ["E320"] * 3
+
+
+# --- valid policies ------------------------------------------------------------------------
+
+ACME = """\
+# Acme Service Desk, Schedule 3: Service Levels
+policy "Acme Service Desk"
+client "Acme Ltd"
+provider "ServiceCo plc"
+fee 120000 EUR monthly
+cap 12%
+timezone "Europe/London"
+calendar "Mon-Fri 09:00-17:30" holidays "2026-12-25", "2026-12-28"
+
+metric resolution_time duration "From ticket logged to ticket resolved"
+metric availability ratio "Share of minutes in which the service was usable"
+
+sla "P1 resolution": resolution_time p95 < 4h monthly where priority = "P1", credit 5% per breach
+sla "P2 resolution": 95% of resolution_time <= 8 business hours monthly where priority = "P2",
+    min 20 samples, credit 2%
+sla "Availability": availability mean >= 99.9% monthly,
+    credit 5%, 10% if < 99.5%, 20% if < 99%, chronic 3 of 6
+sla "Backlog": backlog max <= 50 weekly, credit 1% per 10 over, max 5%
+sla "Accuracy": accuracy mean >= 98% quarterly, credit 3%, earn back after 2 met
+sla "Orders": orders_processed sum >= 12000 monthly, bonus 2% if >= 13000
+kpi "Handle time": handle_time mean <= 6m monthly
+"""
+
+
+def test_complete_example_of_language_md_checks_without_error_or_warning() -> None:
+    checked = check_text(ACME)
+    assert checked.warnings == ()
+    assert checked.clause_ids[:3] == ("p1-resolution", "p2-resolution", "availability")
+    assert checked.metric_kinds["backlog"] is dsl.ast.MetricKind.NUMBER
+    assert checked.metric_kinds["accuracy"] is dsl.ast.MetricKind.RATIO
+
+
+def test_limits_that_are_allowed() -> None:
+    """100% credits and pool shares, `chronic 1 of 1`, `min 1 sample`, money in the fee's currency."""
+    text = (
+        "fee 1000 EUR monthly\ncap 500 EUR\nannual cap 100%\n"
+        "a p95 < 4h monthly, credit 100%, chronic 1 of 1, min 1 sample\n"
+        "b p95 < 4h monthly, credit 100% of pool\n"
+        "c p95 < 4h monthly, credit 50 EUR, 80 EUR if > 8h, max 100 EUR, bonus 10 EUR if < 1h\n"
+    )
+    assert check_text(text).warnings == ()
+
+
+def test_error_on_a_continuation_line_points_at_that_line() -> None:
+    text = (
+        "fee 1000 EUR monthly\n"
+        'sla "A": availability mean >= 99.9% monthly,\n'
+        "    credit 5%, 10% if < 99.5%,\n"
+        "    chronic 7 of 6\n"
+    )
+    d = only_error(text, "E360")
+    at(d, 4, 5, "chronic 7 of 6")
+    assert d.snippet == "    chronic 7 of 6" and d.width == len("chronic 7 of 6")
