@@ -18,10 +18,10 @@ from .diff_favour import (
     CLIENT,
     PROVIDER,
     UNCLEAR,
+    Conditional,
     Sign,
-    StepFunction,
     agree,
-    compare_functions,
+    compare_conditionals,
     credit_share,
     favour,
     fee_share,
@@ -113,17 +113,8 @@ def _linear(a: ast.Credit, b: ast.Credit, old_text: str, new_text: str) -> Verdi
     return Verdict(favour(sign, CLIENT), f"linear credit {_verb(sign)} from `{old_text}` to `{new_text}`")
 
 
-def _tier_function(side: Side, tiers: tuple[ast.Tier, ...], base: Decimal | None) -> StepFunction:
-    """The credit of a breached window as a function of its value: the largest holding tier, else the base."""
-    shares = [(fee_share(t.amount, side.policy), t.op, magnitude(t.threshold)[1]) for t in tiers]
-
-    def credit_at(value: Decimal) -> Decimal | None:
-        holding = [share for share, op, threshold in shares if holds(op, value, threshold)]
-        if not holding:
-            return base
-        return None if any(s is None for s in holding) else max(s for s in holding if s is not None)
-
-    return credit_at
+def _conditionals(side: Side, terms: tuple[ast.Tier, ...] | tuple[ast.Bonus, ...]) -> list[Conditional]:
+    return [(fee_share(t.amount, side.policy), t.op, magnitude(t.threshold)[1]) for t in terms]
 
 
 def _target(clause: ast.Clause) -> tuple[ast.Op, str, Decimal]:
@@ -166,9 +157,8 @@ def tiers(old: Side, new: Side) -> Verdict:
         return Verdict(UNCLEAR, text, "the tier thresholds are in units that do not compare with the target")
     base = _base_share(old)
     points = sample_points([target, *(magnitude(t.threshold)[1] for t in (*a, *b))])
-    sign = compare_functions(
-        _tier_function(old, a, base), _tier_function(new, b, base), points, lambda v: not holds(op, v, target)
-    )
+    breached = lambda v: not holds(op, v, target)  # noqa: E731
+    sign = compare_conditionals(_conditionals(old, a), _conditionals(new, b), base, points, breached)
     if sign is None:
         why = "the new tiers pay more for some misses and less for others (or mix amounts and percentages)"
         return Verdict(UNCLEAR, text, why)
@@ -230,16 +220,13 @@ def bonus(old: Side, new: Side) -> Verdict:
     op, kind, target = _target(old.clause)
     if len(a) > 1 or len(b) > 1 or any(magnitude(x.threshold)[0] != kind for x in (*a, *b)):
         return Verdict(UNCLEAR, text, "the bonus thresholds do not compare with each other")
-    zero = Decimal(0)
-    functions = [
-        _tier_function(side, tuple(ast.Tier(x.amount, x.op, x.threshold) for x in bonuses), zero)
-        for side, bonuses in ((old, a), (new, b))
-    ]
     points = sample_points([target, *(magnitude(x.threshold)[1] for x in (*a, *b))])
-    sign = compare_functions(functions[0], functions[1], points, lambda v: holds(op, v, target))
-    if not sign:
-        why = "the bonus is larger on some met windows and smaller on others" if sign is None else NO_FEE
-        return Verdict(UNCLEAR, text, why if sign is None else "no met window is paid differently")
+    met = lambda v: holds(op, v, target)  # noqa: E731
+    sign = compare_conditionals(_conditionals(old, a), _conditionals(new, b), Decimal(0), points, met)
+    if sign is None:
+        return Verdict(UNCLEAR, text, "the bonus is larger on some met windows and smaller on others")
+    if sign == 0:
+        return Verdict(UNCLEAR, text, "no met window is paid differently, so nothing changes in effect")
     return Verdict(
         favour(sign, PROVIDER),
         f"bonus {_verb(sign, 'increased', 'reduced')}: `{old_text}` becomes `{new_text}`",

@@ -10,7 +10,7 @@ the measurements (or on figures the policy does not give, such as a fee).
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
 
 from dsl import ast
@@ -121,7 +121,8 @@ def credit_share(credit: ast.FixedCredit | ast.PoolCredit, policy: ast.Policy) -
     return None if cap is None else credit.share.fraction * cap
 
 
-StepFunction = Callable[[Decimal], Decimal | None]
+Conditional = tuple[Decimal | None, ast.Op, Decimal]
+"""A tier or bonus: (its amount as a share of the fee, None if unknown; comparator; threshold)."""
 
 
 def sample_points(breaks: Iterable[Decimal]) -> list[Decimal]:
@@ -138,9 +139,38 @@ def sample_points(breaks: Iterable[Decimal]) -> list[Decimal]:
     return points
 
 
-def compare_functions(
-    old: StepFunction, new: StepFunction, points: Iterable[Decimal], where: Callable[[Decimal], bool]
+def _largest_holding(terms: Sequence[Conditional], value: Decimal) -> tuple[bool, Decimal | None]:
+    """Whether any term holds at ``value``, and the largest amount of those that do."""
+    holding = [share for share, op, threshold in terms if holds(op, value, threshold)]
+    if not holding:
+        return False, None
+    known = [share for share in holding if share is not None]
+    return True, max(known) if len(known) == len(holding) else None
+
+
+def compare_conditionals(
+    old: Sequence[Conditional],
+    new: Sequence[Conditional],
+    base: Decimal | None,
+    points: Iterable[Decimal],
+    where: Callable[[Decimal], bool],
 ) -> Sign:
-    """``+1`` when ``new`` is nowhere below ``old`` on the points ``where`` holds and somewhere above."""
-    signs = [order(old(v), new(v)) for v in points if where(v)]
+    """Whether ``new`` pays more than ``old`` at every point where ``where`` holds.
+
+    Each version pays its largest holding term, else ``base``.
+
+    Points where neither version has a holding term pay the same base and are
+    skipped, so an unknown base (a linear credit) matters only where one
+    version's tier replaces it.
+    """
+    signs: list[Sign] = []
+    for value in points:
+        if not where(value):
+            continue
+        (old_holds, old_share), (new_holds, new_share) = (
+            _largest_holding(old, value),
+            _largest_holding(new, value),
+        )
+        if old_holds or new_holds:
+            signs.append(order(old_share if old_holds else base, new_share if new_holds else base))
     return agree(*signs)

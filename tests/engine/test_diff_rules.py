@@ -261,6 +261,38 @@ ROWS = [
     ("sla to kpi", f"sla {P1}, credit 5%", f"kpi {P1}", "kind", "provider"),
     ("kpi to sla", f"kpi {P1}", f"sla {P1}, credit 5%", "kind", "client"),
     ("owner", f'{P1}, owner "Desk"', f'{P1}, owner "Major Incident Manager"', "owner", "unclear"),
+    ("comparator <= to <", f"{P1.replace('<', '<=')}", f"{P1}", "target", "client"),
+    ("share threshold tighter", "90% of rt <= 8h monthly", "90% of rt < 8h monthly", "target", "client"),
+    (
+        "linear rate and step both up",
+        f"{BL}, credit 1% per 10 over",
+        f"{BL}, credit 2% per 20 over",
+        "credit",
+        "unclear",
+    ),
+    (
+        "max lowered",
+        f"{BL}, credit 1% per 10 over, max 5%",
+        f"{BL}, credit 1% per 10 over, max 3%",
+        "max",
+        "provider",
+    ),
+    (
+        "earn-back needs fewer",
+        f"{P1}, credit 5%, earn back after 3 met",
+        f"{P1}, credit 5%, earn back after 1 met",
+        "earn_back",
+        "provider",
+    ),
+    (
+        "tier raised over a linear base",
+        f"{BL}, credit 1% per 10 over, 5% if >= 100",
+        f"{BL}, credit 1% per 10 over, 8% if >= 100",
+        "tiers",
+        "client",
+    ),
+    ("kpi to sla without consequence", f"kpi {P1}", f"sla {P1}", "kind", "unclear"),
+    ("kpi target tighter", f"kpi {P1}", "kpi resolution_time p95 < 2h monthly", "target", "client"),
 ]
 
 HEADER_ROWS = [
@@ -276,6 +308,15 @@ HEADER_ROWS = [
     ("holidays removed", ' holidays "2026-12-25"', "", "holidays", "client"),
     ("business hours extended", '"Mon-Fri 09:00-17:00"', '"Mon-Fri 08:00-18:00"', "calendar", "client"),
     ("business hours shortened", '"Mon-Fri 09:00-17:00"', '"Mon-Fri 10:00-17:00"', "calendar", "provider"),
+    ("policy name added", 'client "Acme Ltd"', 'policy "Desk"\nclient "Acme Ltd"', "policy", "unclear"),
+    ("provider renamed", 'provider "ServiceCo plc"', 'provider "ServiceCo Ltd"', "provider", "unclear"),
+    (
+        "calendar added",
+        "cap 12%\n",
+        'cap 12%\ncalendar extended "Mon-Sun 07:00-22:00"\n',
+        "calendar",
+        "unclear",
+    ),
 ]
 BUSINESS = "sla resolution_time p95 < 8 business hours monthly, credit 5%\n"
 
@@ -365,3 +406,16 @@ def test_header_text_is_one_line_even_when_the_formatter_wraps_it() -> None:
     result = diff(checked(old), checked(new))
     (change,) = result.changes
     assert change.new is not None and "\n" not in change.new and change.new.endswith('"2027-01-12"')
+
+
+def test_annual_cap_raised_favours_client_and_removed_favours_client() -> None:
+    old = HEAD + "annual cap 8%\n" + BUSINESS
+    assert only_change(old, old.replace("annual cap 8%", "annual cap 10%"))[:2] == ("annual_cap", "client")
+    assert only_change(old, old.replace("annual cap 8%", "annual cap 6%"))[:2] == ("annual_cap", "provider")
+    assert only_change(old, old.replace("annual cap 8%\n", ""))[:2] == ("annual_cap", "client")
+
+
+def test_clause_added_with_both_credit_and_bonus_is_unclear() -> None:
+    both = "orders sum >= 12000 monthly, credit 2%, bonus 2% if >= 13000\n"
+    field, favours, summary = only_change(HEAD + BUSINESS, HEAD + BUSINESS + both)
+    assert (field, favours) == ("clause", "unclear") and "both credits and a bonus" in summary
