@@ -70,14 +70,18 @@ def _clause_block(
     windows = list(clause["windows"])
     shown = windows
     if len(windows) > MANY_WINDOWS:
-        shown = [w for w in windows if w["status"] != "met" or w.get("credit") or w.get("bonus_percent")]
+        quiet = ("met", "no_data")
+        shown = [w for w in windows if w["status"] not in quiet or w.get("credit") or w.get("bonus_percent")]
     rows = [_window_row(w, clause, kind, currency) for w in shown]
     lines.extend(
         _table(_HEAD, rows, indent="  ", paint=paint, status_column=4, statuses=[w["status"] for w in shown])
     )
     if len(shown) < len(windows):
-        hidden = len(windows) - len(shown)
-        lines.append(paint(_DIM, f"  ... {hidden} met windows not listed ({len(windows)} windows in all)"))
+        listed = {id(w) for w in shown}
+        met = sum(1 for w in windows if id(w) not in listed and w["status"] == "met")
+        empty = len(windows) - len(shown) - met
+        hidden = f"{met} met" + (f" and {empty} no-data" if empty else "")
+        lines.append(paint(_DIM, f"  ... {hidden} windows not listed ({len(windows)} windows in all)"))
     summary = f"  breaches {clause['breaches']}"
     if tag == "sla":
         summary += f" · credit {_money(clause.get('credit'), currency)}"
@@ -108,7 +112,11 @@ def _window_row(
     if window.get("earned_back"):
         credit += " earned back"
     if window.get("bonus"):
-        credit += f" bonus {_money(window['bonus'], currency)}"
+        credit = ("" if credit == "-" else credit + " ") + f"bonus {_money(window['bonus'], currency)}"
+    elif window.get("bonus_percent") and currency is None:
+        credit = (
+            "" if credit == "-" else credit + " "
+        ) + f"bonus {_percent_number(window['bonus_percent'])}%"
     return [
         _window_label(window["start"], window["end"]),
         figure,
@@ -202,25 +210,29 @@ def _short_value(value: float, clause: Mapping[str, Any], kind: ast.MetricKind |
 
 def _figure(value: float, clause: Mapping[str, Any], kind: ast.MetricKind | None) -> str:
     if clause["aggregation"] == "share":
-        return _percent(value)
+        return _percent(value, places=2)
     return _short_value(value, clause, kind)
 
 
 def _quantity(value: float, kind: ast.MetricKind | None, *, business: bool = False) -> str:
+    if kind is ast.MetricKind.DURATION and business:
+        # Business days differ in length between calendars: business time is shown in hours.
+        return _duration(value, largest="h") + " business"
     if kind is ast.MetricKind.DURATION:
-        return _duration(value) + (" business" if business else "")
+        return _duration(value)
     if kind is ast.MetricKind.RATIO:
         return _percent(value)
     return _number(value)
 
 
-def _duration(seconds: float) -> str:
-    """Seconds as ``1d2h``, ``3h40m``, ``45s``, ``250ms``: the largest units, at most two of them."""
+def _duration(seconds: float, largest: str = "d") -> str:
+    """Seconds as ``1d2h``, ``3h40m``, ``45s``, ``250ms``: the two largest units, none above ``largest``."""
     if seconds < 0:
-        return "-" + _duration(-seconds)
+        return "-" + _duration(-seconds, largest)
     if seconds < 1:
         return f"{round(seconds * 1000):d}ms" if seconds else "0s"
     units = (("d", 86_400), ("h", 3_600), ("m", 60), ("s", 1))
+    units = units[[u for u, _ in units].index(largest) :]
     parts: list[str] = []
     rest = round(seconds)
     for unit, size in units:
@@ -232,12 +244,12 @@ def _duration(seconds: float) -> str:
     return "".join(parts) or "0s"
 
 
-def _percent(fraction: float) -> str:
-    return f"{_percent_number(fraction * 100)}%"
+def _percent(fraction: float, places: int = 3) -> str:
+    return f"{_percent_number(fraction * 100, places)}%"
 
 
-def _percent_number(value: float) -> str:
-    text = f"{value:.3f}".rstrip("0").rstrip(".")
+def _percent_number(value: float, places: int = 3) -> str:
+    text = f"{value:.{places}f}".rstrip("0").rstrip(".")
     return text or "0"
 
 
