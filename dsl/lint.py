@@ -9,12 +9,16 @@
   values a day of the window's longest length.
 - W540: a filter value in one clause and a differently cased one in another
   (``"P1"`` beside ``"p1"``): values match exactly, so one of them matches nothing.
+- W550: a clause uses an undeclared metric whose name is close to a declared
+  one (``resolution_tme`` beside ``metric resolution_time``): a misspelt metric
+  would silently have no data.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from decimal import Decimal
+from difflib import get_close_matches
 
 from . import ast
 from .findings import Findings, option_warning
@@ -37,6 +41,7 @@ def lint(policy: ast.Policy, findings: Findings) -> None:
     _pool_over_100(policy, findings)
     _implausible_min_samples(policy, findings)
     _filter_value_case(policy, findings)
+    _misspelt_metrics(policy, findings)
 
 
 # --- W510 --------------------------------------------------------------------------
@@ -197,3 +202,25 @@ def _filter_value_case(policy: ast.Policy, findings: Findings) -> None:
                 )
                 reported.add((test.dimension, value))
             spellings.setdefault(value, index)
+
+
+# --- W550 ----------------------------------------------------------------------------
+
+
+def _misspelt_metrics(policy: ast.Policy, findings: Findings) -> None:
+    declared = sorted({m.name for m in policy.metrics})
+    reported: set[str] = set()
+    for clause in policy.clauses:
+        metric = clause.metric
+        if metric in declared or metric in reported:
+            continue
+        close = get_close_matches(metric, declared, n=1, cutoff=0.8)
+        if close:
+            findings.warning(
+                "W550",
+                f"the metric `{metric}` is not declared, but `{close[0]}` is: "
+                f"measurements of `{close[0]}` do not count for `{metric}`",
+                clause.condition.span,
+                f"did you mean `{close[0]}`? (or declare `{metric}` too)",
+            )
+            reported.add(metric)

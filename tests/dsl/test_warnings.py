@@ -183,3 +183,11 @@ def test_warnings_are_not_returned_with_errors() -> None:
     with pytest.raises(dsl.PolicyCheckError) as raised:
         check_text(text)
     assert [d.code for d in raised.value.diagnostics] == ["E362"]
+
+
+def test_undeclared_metric_close_to_a_declared_one_warns() -> None:
+    text = "metric resolution_time duration\nresolution_tme p95 < 4h monthly\n"
+    d = only(text, "W550")
+    at(d, 2, 1, "`resolution_tme` is not declared, but `resolution_time` is")
+    assert d.hint is not None and "did you mean `resolution_time`?" in d.hint
+    assert warn("metric resolution_time duration\nbacklog max <= 50 weekly\n") == ()
