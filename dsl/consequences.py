@@ -101,9 +101,10 @@ def check_money(amount: ast.Amount, policy: ast.Policy, findings: Findings) -> N
 
 def _check_duplicates(clause: ast.Clause, findings: Findings) -> None:
     seen: dict[str, ast.Option] = {}
+    kpi = clause.kind is ast.ClauseKind.KPI
     for option in clause.options:
         category = _CATEGORIES.get(type(option))
-        if category is None:
+        if category is None or (kpi and isinstance(option, ast.CONSEQUENCES)):
             continue
         if category in seen:
             first = format_option(seen[category])

@@ -87,7 +87,9 @@ def _target(clause: ast.Clause, kind: ValueKind) -> Target:
     else:
         like, op, value = condition.threshold, condition.op, magnitude(condition.threshold)
     low = Decimal(0) if kind is not ValueKind.NUMBER or is_count(condition) else None
-    high = Decimal(1) if kind is ValueKind.RATIO else None
+    # A share, or a mean, percentile, min or max of fractions, lies in [0, 1]; a sum of fractions need not.
+    summed = isinstance(condition, ast.AggregateCondition) and condition.aggregation.name == "sum"
+    high = Decimal(1) if kind is ValueKind.RATIO and not summed else None
     return Target(op, value, like, low, high)
 
 

@@ -410,8 +410,8 @@ def test_built_tree_with_percentile_100_is_an_error() -> None:
 
 def test_consequence_on_kpi_is_reported_once_not_judged_further() -> None:
     """The money needs no fee and the chronic rule is not checked: the option must go anyway."""
-    found = errors('kpi "K": x p95 < 4h monthly, credit 500 EUR, chronic 9 of 2, 5% if > 2%\n')
-    assert [d.code for d in found] == ["E320"] * 3
+    found = errors('kpi "K": x p95 < 4h monthly, credit 500 EUR, chronic 9 of 2, 5% if > 2%, credit 1%\n')
+    assert [d.code for d in found] == ["E320"] * 4
 
 
 # --- valid policies ------------------------------------------------------------------------
