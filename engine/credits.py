@@ -110,7 +110,8 @@ def credit(clause: CompiledClause, value: float, terms: Terms) -> Award:
         words.append(f"tier {terms.describe(tier.amount)} applies ({test_text(tier.test)})")
     if amount is None:
         return NOTHING
-    if rules.maximum is not None and terms.size(amount) > terms.size(rules.maximum):
+    comparable = rules.maximum is not None and terms.percent(rules.maximum) is not None
+    if comparable and rules.maximum is not None and terms.size(amount) > terms.size(rules.maximum):
         amount = rules.maximum
         words.append(f"limited to the maximum {terms.describe(rules.maximum)} per window")
     percent = terms.percent(amount)
