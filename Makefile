@@ -32,3 +32,4 @@ test: $(BIN)/sla postgres
 bench: $(BIN)/sla
 	$(BIN)/python -m pip install -q -e '.[bench]'
 	$(BIN)/python bench/parse.py
+	$(BIN)/python bench/eval.py
