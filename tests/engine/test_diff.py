@@ -141,3 +141,17 @@ def test_pairs_set_each_old_clause_beside_its_new_version() -> None:
     new = BASE.replace('"P1 resolution"', '"P1 fix"').replace(BASE.splitlines()[-1] + "\n", "")
     pairs = [(p.old, p.new) for p in diff(checked(BASE), checked(new)).pairs]
     assert pairs == [("p1-resolution", "p1-fix"), ("availability", "availability"), ("handle-time", None)]
+
+
+def test_many_unmatched_clauses_are_weighed_only_against_clauses_on_the_same_metric(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Past the pair budget, a renamed and changed clause is still found among clauses on its own metric."""
+    monkeypatch.setattr("engine.diff_match.MAX_PAIRS_COMPARED", 0)
+    new = BASE.replace('"P1 resolution": resolution_time p95 < 4h', '"P1 fix time": resolution_time p95 < 6h')
+    assert [c.field for c in changes(BASE, new)] == ["name", "target"]
+    monkeypatch.setattr("engine.diff_match.MAX_PAIRS_PER_METRIC", 0)
+    assert [(c.clause, c.field) for c in changes(BASE, new)] == [
+        ("p1-resolution", "clause"),
+        ("p1-fix-time", "clause"),
+    ]
