@@ -21,7 +21,7 @@ from .ids import clause_id
 from .kinds import check_option_kinds, metric_kinds, value_kind
 from .lint import lint
 from .structure import check_structure
-from .tiers import check_bonus, check_tiers
+from .tiers import check_bonus, check_maximum, check_tiers
 
 
 def check(policy: ast.Policy, *, source: str | None = None, filename: str | None = None) -> CheckedPolicy:
@@ -43,6 +43,7 @@ def check(policy: ast.Policy, *, source: str | None = None, filename: str | None
             check_bonus(clause, kind, findings)
             check_tiers(clause, kind, policy, findings)
         check_consequences(clause, policy, findings)
+        check_maximum(clause, policy, findings)
         check_calendar_use(clause, policy, findings)
     if findings.errors:
         raise PolicyCheckError(findings.errors)

@@ -14,7 +14,9 @@ beyond them, within the values the window can take (a percentage lies in
 - W502 a tier that also holds while the target is met;
 - W503 a tier whose credit is smaller than the base credit;
 - W504 tiers that leave a gap: a larger miss gets less than a smaller one;
-- W505 a bonus paid on every met window; W506 a bonus that can never be paid.
+- W505 a bonus paid on every met window; W506 a bonus that can never be paid;
+- W507 a base credit or tier above the clause's ``max``, which cuts it on every
+  window it applies to.
 """
 
 from __future__ import annotations
@@ -284,3 +286,28 @@ def _check_gap(
             return
         if best is None or amount > best[0]:
             best = (amount, value, index)
+
+
+def check_maximum(clause: ast.Clause, policy: ast.Policy, findings: Findings) -> None:
+    """W507 on a fixed base credit or a tier larger than the clause's ``max``."""
+    maximum = clause.option(ast.MaxCredit)
+    if maximum is None or clause.kind is ast.ClauseKind.KPI:
+        return
+    limit = _share_of_fee(maximum.amount, policy.fee)
+    if limit is None:
+        return
+    credit = clause.credit
+    cut: list[ast.FixedCredit | ast.Tier] = [credit] if isinstance(credit, ast.FixedCredit) else []
+    cut += clause.tiers
+    for option in cut:
+        share = _share_of_fee(option.amount, policy.fee)
+        if share is not None and share > limit:
+            what = "tier" if isinstance(option, ast.Tier) else "base credit"
+            option_warning(
+                findings,
+                option,
+                "W507",
+                f"the {what} `{format_option(option)}` is more than `{format_option(maximum)}`: "
+                f"the maximum cuts it to {format_amount(maximum.amount)} wherever it applies",
+                "lower the credit to the maximum, or raise the maximum",
+            )

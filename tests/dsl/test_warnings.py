@@ -191,3 +191,12 @@ def test_undeclared_metric_close_to_a_declared_one_warns() -> None:
     at(d, 2, 1, "`resolution_tme` is not declared, but `resolution_time` is")
     assert d.hint is not None and "did you mean `resolution_time`?" in d.hint
     assert warn("metric resolution_time duration\nbacklog max <= 50 weekly\n") == ()
+
+
+def test_credit_or_tier_above_the_maximum_warns() -> None:
+    """`max 8%` cuts the 10% tier to 8% on every window it applies to; the 5% base is below it."""
+    d = only(FEE + "x p95 < 4h monthly, credit 5%, 10% if > 8h, max 8%\n", "W507")
+    at(d, 3, 32, "tier `10% if > 8h` is more than `max 8%`", "cuts it to 8%")
+    d = only(FEE + "x p95 < 4h monthly, credit 5000 EUR, max 4%\n", "W507")
+    at(d, 3, 21, "base credit `credit 5000 EUR` is more than `max 4%`")
+    assert warn(FEE + "backlog max <= 50 weekly, credit 1% per 10 over, max 5%\n") == ()
