@@ -46,15 +46,15 @@ def is_postgresql(engine: Engine) -> bool:
     return engine.dialect.name == "postgresql"
 
 
-def migrate(engine: Engine) -> None:
-    """Bring the schema to the newest migration (a no-op when it is there already)."""
+def migrate(engine: Engine, revision: str = "head") -> None:
+    """Bring the schema to ``revision``, by default the newest (a no-op when it is there already)."""
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     with engine.begin() as connection:
         if is_postgresql(engine):
             connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK})
         config.attributes["connection"] = connection
-        command.upgrade(config, "head")
+        command.upgrade(config, revision)
 
 
 def ping(engine: Engine) -> None:

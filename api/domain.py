@@ -9,6 +9,7 @@ into HTTP responses, in that one place. Routes and stores never import
 from __future__ import annotations
 
 import hashlib
+import json
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -23,6 +24,7 @@ import engine
 from dsl import ast
 from dsl.errors import SlaError
 from dsl.formatter import format_amount, format_quantity, format_statement
+from engine.diff import diff as diff_policies
 from engine.measurements import MeasurementError as MeasurementError
 from engine.readers import read_measurements
 
@@ -210,6 +212,43 @@ def evaluate(
     except ValueError as exc:
         raise RangeError(str(exc), hint="`from` must be before `to`") from None
     return report.to_dict()
+
+
+# --- diff ---------------------------------------------------------------------
+
+
+class SidedPolicyError(dsl.PolicyError):
+    """An invalid text of a diff; each error says which text, ``old`` or ``new``."""
+
+    def __init__(self, side: str, error: dsl.PolicyError) -> None:
+        super().__init__(error.diagnostics)
+        self.side = side
+
+    def to_dicts(self) -> list[dict[str, Any]]:
+        return [{**item, "policy": self.side} for item in super().to_dicts()]
+
+
+def read_sides(old: str, new: str) -> tuple[PolicyText, PolicyText]:
+    """Both texts of a diff, read; raises :class:`SidedPolicyError` naming the invalid one."""
+    texts = []
+    for side, source in (("old", old), ("new", new)):
+        try:
+            texts.append(read_policy(source))
+        except dsl.PolicyLimitError:
+            raise
+        except dsl.PolicyError as exc:
+            raise SidedPolicyError(side, exc) from None
+    return texts[0], texts[1]
+
+
+def diff(old: PolicyText, new: PolicyText) -> dict[str, Any]:
+    """``{"changes": [...]}``: the semantic diff of two versions (interfaces.md, The diff)."""
+    return diff_policies(old.checked, new.checked).to_dict()
+
+
+def read_json_batch(document: dict[str, Any]) -> engine.Measurements:
+    """Measurements given inside a JSON request (rows or columns); raises :class:`MeasurementError`."""
+    return read_measurements(json.dumps(document).encode("utf-8"), "json")
 
 
 class _LruCache:

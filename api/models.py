@@ -7,9 +7,10 @@ created by the Alembic migrations in ``api/migrations``, never by
 
 Measurements are deliberately not an ORM entity for writing: batches go in
 bulk (COPY on PostgreSQL, executemany on SQLite), see :mod:`api.store`. A
-measurement row keeps the frame's columns (``metric``, ``time``, ``value``,
-``start``, ``end``; times in microseconds since the epoch, UTC) and its
-dimensions as one JSON object in ``dims`` (NULL when the row has none).
+measurement row keeps its batch and position (``batch_id``, ``seq``), the
+frame's columns (``metric``, ``time``, ``value``, ``start``, ``end``; times in
+microseconds since the epoch, UTC) and its dimensions as one JSON object in
+``dims`` (NULL when the row has none).
 """
 
 from __future__ import annotations

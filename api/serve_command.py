@@ -20,10 +20,23 @@ def add_parser(commands: Any) -> None:
     )
     parser.add_argument("--load", metavar="DIR", type=Path, help="store the *.sla policies of DIR at start")
     parser.add_argument("--workers", type=int, default=1, help="uvicorn worker processes (default 1)")
+    parser.add_argument(
+        "--log-level",
+        default="info",
+        choices=("critical", "error", "warning", "info", "debug"),
+        help="uvicorn log level (default info)",
+    )
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
     from .server import serve  # FastAPI and uvicorn load only when serving
 
-    return serve(host=args.host, port=args.port, database_url=args.db, load=args.load, workers=args.workers)
+    return serve(
+        host=args.host,
+        port=args.port,
+        database_url=args.db,
+        load=args.load,
+        workers=args.workers,
+        log_level=args.log_level,
+    )

@@ -58,7 +58,15 @@ def app_from_env() -> FastAPI:
     return create_app()
 
 
-def serve(*, host: str, port: int, database_url: str | None, load: Path | None, workers: int = 1) -> int:
+def serve(
+    *,
+    host: str,
+    port: int,
+    database_url: str | None,
+    load: Path | None,
+    workers: int = 1,
+    log_level: str = "info",
+) -> int:
     """Load policies if asked, then serve until interrupted; returns the exit status."""
     settings = Settings.from_env(database_url=database_url)
     if load is not None:
@@ -77,7 +85,14 @@ def serve(*, host: str, port: int, database_url: str | None, load: Path | None, 
     if workers > 1:
         # Workers are separate processes: each builds its app from the environment.
         os.environ["SLA_DATABASE_URL"] = settings.database_url
-        uvicorn.run("api.server:app_from_env", factory=True, host=host, port=port, workers=workers)
+        uvicorn.run(
+            "api.server:app_from_env",
+            factory=True,
+            host=host,
+            port=port,
+            workers=workers,
+            log_level=log_level,
+        )
     else:
-        uvicorn.run(create_app(settings=settings), host=host, port=port)
+        uvicorn.run(create_app(settings=settings), host=host, port=port, log_level=log_level)
     return 0

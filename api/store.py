@@ -4,12 +4,13 @@ Rows never pass through the ORM one by one. On PostgreSQL a batch is written
 with ``COPY ... FROM STDIN`` (CSV made by polars) and read with
 ``COPY ... TO STDOUT``; on SQLite with one ``executemany`` and one query.
 
-A measurement row keeps the frame's columns (``metric``, ``time``, ``value``,
+A measurement row keeps its batch and its 0-based position in it
+(``batch_id``, ``seq``), the frame's columns (``metric``, ``time``, ``value``,
 ``start``, ``end``: times as microseconds since the epoch, UTC) and its
 dimensions as one JSON object of strings in ``dims``. Each batch records the
 dimension names it brought, so that reading several batches back gives every
 dimension as a column, null where a row lacks it: exactly the frame the
-reader made. Rows come back in the order they were stored.
+reader made. Rows come back in the order they were stored (by batch, then ``seq``).
 """
 
 from __future__ import annotations
@@ -31,8 +32,10 @@ STORED = "stored"
 EVALUATED = "evaluated"
 """A batch posted to be evaluated only: kept so that its report can be reproduced, never evaluated again."""
 
-COLUMNS = ("batch_id", "metric", "time", "value", "start", "end", "dims")
+COLUMNS = ("batch_id", "seq", "metric", "time", "value", "start", "end", "dims")
 _SCHEMA: dict[str, Any] = {
+    "batch_id": pl.Int64,
+    "seq": pl.Int64,
     "metric": pl.String,
     "time": pl.Int64,
     "value": pl.Float64,
@@ -41,6 +44,7 @@ _SCHEMA: dict[str, Any] = {
     "dims": pl.String,
 }
 _FIXED = ("metric", "time", "value", "start", "end")
+_SELECTED = 'batch_id, seq, metric, "time", value, start, "end", dims'
 
 
 def insert_batch(
@@ -88,6 +92,7 @@ def _rows(frame: pl.DataFrame, batch_id: int, dimensions: Sequence[str]) -> pl.D
     dims = pl.struct(list(dimensions)).struct.json_encode() if dimensions else pl.lit(None, pl.String)
     return frame.select(
         pl.lit(batch_id, pl.Int64).alias("batch_id"),
+        pl.int_range(pl.len(), dtype=pl.Int64).alias("seq"),
         *(pl.col(c).cast(_SCHEMA[c]) for c in _FIXED),
         dims.alias("dims"),
     )
@@ -147,18 +152,16 @@ def load_frame(session: Session, batches: Sequence[BatchRecord]) -> pl.DataFrame
         else:
             marks = ", ".join("?" * len(ids))
             result = connection.exec_driver_sql(
-                f'SELECT metric, time, value, start, "end", dims FROM measurement '
-                f"WHERE batch_id IN ({marks}) ORDER BY id",
-                tuple(ids),
+                f"SELECT {_SELECTED} FROM measurement WHERE batch_id IN ({marks})", tuple(ids)
             )
             raw = pl.DataFrame(result.fetchall(), schema=_SCHEMA, orient="row")
     return _unpack(raw, list(dimensions))
 
 
 def _copy_out(raw: Any, ids: list[int]) -> pl.DataFrame:
+    # No ORDER BY: sorting in polars afterwards is several times faster than in the COPY.
     statement = sql.SQL(
-        'COPY (SELECT metric, time, value, start, "end", dims FROM measurement '
-        "WHERE batch_id = ANY({}) ORDER BY id) TO STDOUT (FORMAT csv)"
+        "COPY (SELECT " + _SELECTED + " FROM measurement WHERE batch_id = ANY({})) TO STDOUT (FORMAT csv)"
     ).format(sql.Literal(ids))
     buffer = io.BytesIO()
     with raw.cursor() as cursor, cursor.copy(statement) as copy:
@@ -171,6 +174,7 @@ def _copy_out(raw: Any, ids: list[int]) -> pl.DataFrame:
 
 
 def _unpack(raw: pl.DataFrame, dimensions: list[str]) -> pl.DataFrame:
+    raw = raw.sort("batch_id", "seq")
     fixed = raw.select(_FIXED)
     if not dimensions:
         return fixed

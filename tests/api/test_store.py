@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import polars as pl
+import psycopg
 import pytest
 from polars.testing import assert_frame_equal
 from sqlmodel import Session
 
 from api import crud, db, domain, store
+
+from .conftest import POSTGRES_URL
 
 SIMPLE = 'sla "P1 resolution": resolution_time p95 < 4h monthly, credit 5%\n'
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
@@ -28,7 +32,7 @@ def frame(**columns: list[object]) -> pl.DataFrame:
 
 
 @pytest.fixture
-def session(database_url: str) -> Session:
+def session(database_url: str) -> Iterator[Session]:
     engine = db.make_engine(database_url)
     db.migrate(engine)
     with Session(engine) as opened:
@@ -81,3 +85,42 @@ def test_batches_posted_to_evaluate_are_not_stored_measurements(session: Session
     session.commit()
     assert store.stored_batches(session, policy.id) == []
     assert store.load_frame(session, []).height == 0
+
+
+@pytest.fixture
+def empty_database_url(database_url: str) -> Iterator[str]:
+    """``database_url``, on PostgreSQL in a schema of its own with no tables yet."""
+    if database_url.startswith("sqlite"):
+        yield database_url
+        return
+    schema = database_url.rsplit("%3D", 1)[1] + "_empty"
+    with psycopg.connect(POSTGRES_URL, autocommit=True) as admin:
+        admin.execute(f"CREATE SCHEMA {schema}")
+        try:
+            yield f"{POSTGRES_URL}?options=-csearch_path%3D{schema}"
+        finally:
+            admin.execute(f"DROP SCHEMA {schema} CASCADE")
+
+
+def test_migration_0002_keeps_the_rows_of_the_first_schema_in_order(empty_database_url: str) -> None:
+    engine = db.make_engine(empty_database_url)
+    db.migrate(engine, "0001")
+    with Session(engine) as session:
+        policy, _ = crud.create_policy(session, "desk", domain.read_policy(SIMPLE), None)
+        connection = session.connection()
+        connection.exec_driver_sql(
+            "INSERT INTO measurement_batch (policy_id, kind, rows, dimensions, body_hash, created_at) "
+            f"VALUES ({policy.id}, 'stored', 3, '[\"site\"]', 'h', '2026-01-01')"
+        )
+        for time, dims in ((3, """'{"site":"A"}'"""), (1, "NULL"), (2, """'{"site":"B"}'""")):
+            connection.exec_driver_sql(
+                "INSERT INTO measurement (batch_id, metric, time, value, dims) "
+                f"VALUES (1, 'm', {time}, 1.5, {dims})"
+            )
+        session.commit()
+    db.migrate(engine)
+    with Session(engine) as session:
+        loaded = store.load_frame(session, store.stored_batches(session, 1))
+    assert loaded["time"].to_list() == [3, 1, 2]
+    assert loaded["site"].to_list() == ["A", None, "B"]
+    engine.dispose()
