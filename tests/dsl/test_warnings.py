@@ -200,3 +200,8 @@ def test_credit_or_tier_above_the_maximum_warns() -> None:
     d = only(FEE + "x p95 < 4h monthly, credit 5000 EUR, max 4%\n", "W507")
     at(d, 3, 21, "base credit `credit 5000 EUR` is more than `max 4%`")
     assert warn(FEE + "backlog max <= 50 weekly, credit 1% per 10 over, max 5%\n") == ()
+
+
+def test_clause_listing_both_spellings_is_deliberate() -> None:
+    text = 'x p95 < 4h monthly where priority in ("P1", "p1")\ny p95 < 8h monthly where priority = "p1"\n'
+    assert warn(text) == ()
