@@ -155,3 +155,13 @@ def test_many_unmatched_clauses_are_weighed_only_against_clauses_on_the_same_met
         ("p1-resolution", "clause"),
         ("p1-fix-time", "clause"),
     ]
+
+
+@pytest.mark.parametrize("path", POLICIES, ids=lambda p: p.stem)
+def test_an_example_policy_against_its_canonical_text_has_no_changes(path: Path) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert changes(text, dsl.format_policy(dsl.parse(text))) == ()
+
+
+def test_timezone_utc_is_the_default_so_writing_it_is_no_change() -> None:
+    assert changes(BASE, BASE + 'timezone "UTC"\n') == ()
