@@ -11,6 +11,8 @@ clauses, W51x-W54x). docs/checks.md lists every code.
 
 from __future__ import annotations
 
+import decimal
+
 from . import ast
 from .checked import CheckedPolicy
 from .consequences import check_consequences
@@ -32,8 +34,17 @@ def check(policy: ast.Policy, *, source: str | None = None, filename: str | None
     every error found, in text order. ``source`` gives diagnostics their
     snippet; ``filename`` their file name.
     """
+    # A policy may write a number of any length; comparing it must neither overflow nor trap.
+    with decimal.localcontext() as context:
+        context.Emax, context.Emin = decimal.MAX_EMAX, decimal.MIN_EMIN
+        context.prec = 60
+        return _check(policy, source, filename)
+
+
+def _check(policy: ast.Policy, source: str | None, filename: str | None) -> CheckedPolicy:
     findings = Findings(source, filename)
-    check_structure(policy, findings)
+    if not check_structure(policy, findings):
+        raise PolicyCheckError(findings.errors)
     check_headers(policy, findings)
     kinds = metric_kinds(policy, findings)
     ids = _clause_ids(policy, findings)

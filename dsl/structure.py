@@ -2,10 +2,11 @@
 
 ``dsl.check`` accepts any :class:`~dsl.ast.Policy`, also one built by a program
 rather than parsed, so that a tree the parser could never produce cannot slip
-through to the engine. Each rule keeps the parser's code: a percentage above
-100% (E111), a signed number (E104), a percentile outside (0, 100) (E110), a
-window anchor that not every period has (E120-E122), a fee charged daily or
-weekly (E150). For parsed text these never fire.
+through to the engine. Each rule keeps the parser's code: a number that is not
+finite (E106), a signed number (E104), a percentage above 100% (E111), a
+percentile outside (0, 100) (E110), a window anchor that not every period has
+(E120-E122), a fee charged daily or weekly (E150). For parsed text these never
+fire.
 """
 
 from __future__ import annotations
@@ -18,10 +19,14 @@ from .findings import Findings
 from .formatter import format_amount, format_decimal
 
 
-def check_structure(policy: ast.Policy, findings: Findings) -> None:
-    """Report what the grammar rules out but a built tree may hold."""
+def check_structure(policy: ast.Policy, findings: Findings) -> bool:
+    """Report what the grammar rules out but a built tree may hold.
+
+    Returns False when a number is not finite: no other rule can judge it.
+    """
+    finite = True
     for node in _amounts(policy):
-        _check_amount(node, findings)
+        finite = _check_amount(node, findings) and finite
     if policy.fee is not None and policy.fee.period not in (
         ast.Period.MONTH,
         ast.Period.QUARTER,
@@ -47,6 +52,7 @@ def check_structure(policy: ast.Policy, findings: Findings) -> None:
                     "percentiles run from p1 to p99.9",
                 )
         _check_window(clause.window, findings)
+    return finite
 
 
 def _check_window(window: ast.Window, findings: Findings) -> None:
@@ -78,12 +84,16 @@ def _check_window(window: ast.Window, findings: Findings) -> None:
         )
 
 
-def _check_amount(node: ast.Quantity | ast.Money, findings: Findings) -> None:
+def _check_amount(node: ast.Quantity | ast.Money, findings: Findings) -> bool:
+    """Whether the amount is a finite number (reported when not, or when signed or above 100%)."""
     value = _value(node)
-    if value < 0 or not value.is_finite():
+    if not value.is_finite():
+        findings.error("E106", f"`{value}` is not a number", node.span, "write a number such as 12 or 12.5")
+        return False
+    if value < 0:
         findings.error(
             "E104",
-            f"{format_decimal(value) if value.is_finite() else value} is not a number without a sign",
+            f"{format_decimal(value)} is not a number without a sign",
             node.span,
             "a number never has a sign: write the comparison the other way round",
         )
@@ -94,6 +104,7 @@ def _check_amount(node: ast.Quantity | ast.Money, findings: Findings) -> None:
             node.span,
             "percentages in a policy run from 0% to 100%",
         )
+    return True
 
 
 def _value(node: ast.Quantity | ast.Money) -> Decimal:

@@ -470,3 +470,15 @@ def test_error_on_a_continuation_line_points_at_that_line() -> None:
     d = only_error(text, "E360")
     at(d, 4, 5, "chronic 7 of 6")
     assert d.snippet == "    chronic 7 of 6" and d.width == len("chronic 7 of 6")
+
+
+def test_built_tree_with_a_number_that_is_not_finite_is_an_error() -> None:
+    assert _built(_clause(dsl.ast.Number(Decimal("NaN")))) == ("E106",)
+    assert _built(_clause(dsl.ast.Duration(Decimal("Infinity")))) == ("E106",)
+
+
+def test_a_number_of_a_million_digits_is_judged_without_overflow() -> None:
+    """Decimal arithmetic on 10**1000000 would overflow the default context; check must not crash."""
+    big = "9" * 1_000_001
+    d = only_warning(FEE + f"x sum >= 5 monthly, credit 5%, 10% if < {big}\n", "W502")
+    assert d.line == 3
