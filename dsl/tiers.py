@@ -16,7 +16,8 @@ beyond them, within the values the window can take (a percentage lies in
 - W504 tiers that leave a gap: a larger miss gets less than a smaller one;
 - W505 a bonus paid on every met window; W506 a bonus that can never be paid;
 - W507 a base credit or tier above the clause's ``max``, which cuts it on every
-  window it applies to.
+  window it applies to;
+- W508 a tier that holds on every breach, so that the base credit never applies.
 """
 
 from __future__ import annotations
@@ -204,15 +205,25 @@ def check_tiers(clause: ast.Clause, kind: ValueKind, policy: ast.Policy, finding
                 "remove the tier or change its threshold",
             )
             continue
+        every = len(on_breach) == len(breached)
         if len(on_breach) < len(holds):
-            every = " on every breach" if len(on_breach) == len(breached) else ""
             option_warning(
                 findings,
                 tier,
                 "W502",
                 f"the tier `{text}` also holds while the target `{target.text}` is met, "
-                f"so it replaces the base credit{every}",
+                f"so it replaces the base credit{' on every breach' if every else ''}",
                 _TIER_HINT,
+            )
+        elif every:
+            option_warning(
+                findings,
+                tier,
+                "W508",
+                f"the tier `{text}` holds on every breach of `{target.text}`, "
+                f"so the base credit `{format_option(credit)}` never applies",
+                f"write the credit as `credit {format_amount(tier.amount)}`, or move the tier's threshold "
+                "beyond the target",
             )
         own = credits[index]
         if base is not None and own is not None and own < base:

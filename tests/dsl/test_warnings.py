@@ -205,3 +205,9 @@ def test_credit_or_tier_above_the_maximum_warns() -> None:
 def test_clause_listing_both_spellings_is_deliberate() -> None:
     text = 'x p95 < 4h monthly where priority in ("P1", "p1")\ny p95 < 8h monthly where priority = "p1"\n'
     assert warn(text) == ()
+
+
+def test_tier_that_holds_on_every_breach_leaves_the_base_dead() -> None:
+    """Target < 4h is breached exactly at 4h or more, where `8% if >= 4h` holds: 5% never applies."""
+    d = only(FEE + "x p95 < 4h monthly, credit 5%, 8% if >= 4h\n", "W508")
+    at(d, 3, 32, "holds on every breach of `< 4h`", "base credit `credit 5%` never applies")
