@@ -58,6 +58,7 @@ def _set_option(clause: ast.Clause, kinds: tuple[type, ...], option: ast.Option 
 
 
 _CREDITS = (ast.FixedCredit, ast.LinearCredit, ast.PoolCredit)
+_OPTION_FIELDS = ["min_samples", "credit", "max", "earn_back", "chronic", "bonus", "calendar", "owner"]
 _OPTION_KINDS: list[tuple[type, ...]] = [
     (ast.MinSamples,),
     _CREDITS,
@@ -71,8 +72,8 @@ _OPTION_KINDS: list[tuple[type, ...]] = [
 
 
 @st.composite
-def clause_edit(draw: st.DrawFn, clause: ast.Clause) -> ast.Clause:
-    """The clause with one of its terms changed."""
+def clause_edit(draw: st.DrawFn, clause: ast.Clause) -> tuple[ast.Clause, str]:
+    """The clause with one of its terms changed, and the field the diff must report."""
     condition = clause.condition
     edit = draw(
         st.sampled_from(
@@ -80,11 +81,11 @@ def clause_edit(draw: st.DrawFn, clause: ast.Clause) -> ast.Clause:
         )
     )
     if edit == "threshold":
-        return replace(clause, condition=replace(condition, threshold=draw(s.quantities)))
+        return replace(clause, condition=replace(condition, threshold=draw(s.quantities))), "target"
     if edit == "op":
-        return replace(clause, condition=replace(condition, op=draw(s.ops)))
+        return replace(clause, condition=replace(condition, op=draw(s.ops))), "target"
     if edit == "metric":
-        return replace(clause, condition=replace(condition, metric=draw(s.names)))
+        return replace(clause, condition=replace(condition, metric=draw(s.names))), "metric"
     if edit == "form":
         if isinstance(condition, ast.ShareCondition):
             agg = draw(s.aggregations)
@@ -93,30 +94,32 @@ def clause_edit(draw: st.DrawFn, clause: ast.Clause) -> ast.Clause:
             )
         else:
             if draw(st.booleans()):
-                return replace(clause, condition=replace(condition, aggregation=draw(s.aggregations)))
+                return replace(
+                    clause, condition=replace(condition, aggregation=draw(s.aggregations))
+                ), "aggregation"
             new = ast.ShareCondition(draw(s.ratios), condition.metric, condition.op, condition.threshold)
-        return replace(clause, condition=new)
+        return replace(clause, condition=new), "condition"
     if edit == "window":
-        return replace(clause, window=draw(s.windows()))
+        return replace(clause, window=draw(s.windows())), "window"
     if edit == "filter":
         if clause.filter and draw(st.booleans()):
             index = draw(st.integers(0, len(clause.filter) - 1))
-            return replace(clause, filter=clause.filter[:index] + clause.filter[index + 1 :])
-        return replace(clause, filter=(*clause.filter, draw(s.tests)))
+            return replace(clause, filter=clause.filter[:index] + clause.filter[index + 1 :]), "filter"
+        return replace(clause, filter=(*clause.filter, draw(s.tests))), "filter"
     if edit == "name":
-        return replace(clause, name=draw(st.none() | s.texts))
+        return replace(clause, name=draw(st.none() | s.texts)), "name"
     if edit == "kind":
         other = ast.ClauseKind.KPI if clause.kind is ast.ClauseKind.SLA else ast.ClauseKind.SLA
-        return replace(clause, kind=other)
+        return replace(clause, kind=other), "kind"
     if edit == "tier":
         tiers = clause.tiers
         if tiers and draw(st.booleans()):
             drop = draw(st.sampled_from(tiers))
-            return replace(clause, options=tuple(o for o in clause.options if o != drop))
-        return _set_option(clause, (), draw(st.builds(ast.Tier, s.amounts, s.ops, s.quantities)))
+            return replace(clause, options=tuple(o for o in clause.options if o != drop)), "tiers"
+        return _set_option(clause, (), draw(st.builds(ast.Tier, s.amounts, s.ops, s.quantities))), "tiers"
     index = draw(st.integers(0, len(_OPTION_KINDS) - 1))
     option = draw(st.none() | s.single_options[index])
-    return _set_option(clause, _OPTION_KINDS[index], option)
+    return _set_option(clause, _OPTION_KINDS[index], option), _OPTION_FIELDS[index]
 
 
 def _minutes(hours: tuple[ast.HoursRange, ...]) -> frozenset[int]:
@@ -124,8 +127,8 @@ def _minutes(hours: tuple[ast.HoursRange, ...]) -> frozenset[int]:
 
 
 @st.composite
-def header_edit(draw: st.DrawFn, policy: ast.Policy) -> ast.Policy:
-    """The policy with one header statement added, removed or changed."""
+def header_edit(draw: st.DrawFn, policy: ast.Policy) -> tuple[ast.Policy, str]:
+    """The policy with one header statement added, removed or changed, and the field to report."""
     edit = draw(
         st.sampled_from(["text", "fee", "cap", "annual_cap", "calendar", "hours", "holidays", "metric"])
     )
@@ -139,21 +142,21 @@ def header_edit(draw: st.DrawFn, policy: ast.Policy) -> ast.Policy:
             policy, **{field: draw(st.none() | st.builds(ast.TextHeader, st.just(keyword), s.texts))}
         )
         assume(new.zone == policy.zone if field != "timezone" else new.zone != policy.zone)
-        return new
+        return new, keyword
     if edit == "fee":
         periods = st.sampled_from([ast.Period.MONTH, ast.Period.QUARTER, ast.Period.YEAR])
-        return replace(policy, fee=draw(st.none() | st.builds(ast.Fee, s.money, periods)))
+        return replace(policy, fee=draw(st.none() | st.builds(ast.Fee, s.money, periods))), "fee"
     if edit == "cap":
-        return replace(policy, cap=draw(st.none() | st.builds(ast.Cap, s.amounts)))
+        return replace(policy, cap=draw(st.none() | st.builds(ast.Cap, s.amounts))), "cap"
     if edit == "annual_cap":
-        return replace(policy, annual_cap=draw(st.none() | st.builds(ast.AnnualCap, s.ratios)))
+        return replace(policy, annual_cap=draw(st.none() | st.builds(ast.AnnualCap, s.ratios))), "annual_cap"
     if edit == "calendar":
         if policy.calendars and draw(st.booleans()):
             drop = draw(st.sampled_from(policy.calendars))
-            return replace(policy, calendars=tuple(c for c in policy.calendars if c is not drop))
+            return replace(policy, calendars=tuple(c for c in policy.calendars if c is not drop)), "calendar"
         calendar = draw(s.calendars)
         assume(policy.calendar(calendar.name) is None)
-        return replace(policy, calendars=(*policy.calendars, calendar))
+        return replace(policy, calendars=(*policy.calendars, calendar)), "calendar"
     if edit in ("hours", "holidays"):
         assume(policy.calendars)
         index = draw(st.integers(0, len(policy.calendars) - 1))
@@ -167,7 +170,7 @@ def header_edit(draw: st.DrawFn, policy: ast.Policy) -> ast.Policy:
             assume(frozenset(changed.holidays) != frozenset(old.holidays))
         calendars = list(policy.calendars)
         calendars[index] = changed
-        return replace(policy, calendars=tuple(calendars))
+        return replace(policy, calendars=tuple(calendars)), "calendar" if edit == "hours" else "holidays"
     assume(len({m.name for m in policy.metrics}) == len(policy.metrics))
     if policy.metrics and draw(st.booleans()):
         index = draw(st.integers(0, len(policy.metrics) - 1))
@@ -185,44 +188,47 @@ def header_edit(draw: st.DrawFn, policy: ast.Policy) -> ast.Policy:
             del metrics[index]
         else:
             metrics[index] = changed_metric
-        return replace(policy, metrics=tuple(metrics))
+        return replace(policy, metrics=tuple(metrics)), "metric"
     metric = draw(
         st.builds(ast.MetricDecl, s.names, st.sampled_from(list(ast.MetricKind)), st.none() | s.texts)
     )
     assume(all(m.name != metric.name for m in policy.metrics))
-    return replace(policy, metrics=(*policy.metrics, metric))
+    return replace(policy, metrics=(*policy.metrics, metric)), "metric"
 
 
 @st.composite
-def one_edit(draw: st.DrawFn) -> tuple[ast.Policy, ast.Policy]:
+def one_edit(draw: st.DrawFn) -> tuple[ast.Policy, ast.Policy, str]:
     policy = draw(s.policies())
     where = draw(st.sampled_from(["clause", "add", "remove", "header"]))
     if where == "header":
-        return policy, draw(header_edit(policy))
+        edited, field = draw(header_edit(policy))
+        return policy, edited, field
     if where == "add":
         index = draw(st.integers(0, len(policy.clauses)))
         clauses = list(policy.clauses)
         clauses.insert(index, draw(s.clauses))
-        return policy, replace(policy, clauses=tuple(clauses))
+        return policy, replace(policy, clauses=tuple(clauses)), "clause"
     assume(policy.clauses)
     index = draw(st.integers(0, len(policy.clauses) - 1))
     clauses = list(policy.clauses)
+    field = "clause"
     if where == "remove":
         del clauses[index]
     else:
-        edited = draw(clause_edit(clauses[index]))
+        edited, field = draw(clause_edit(clauses[index]))
         assume(terms(edited) != terms(clauses[index]))
         clauses[index] = edited
-    return policy, replace(policy, clauses=tuple(clauses))
+    return policy, replace(policy, clauses=tuple(clauses)), field
 
 
 @SETTINGS
 @given(one_edit())
-def test_one_edit_yields_exactly_one_change(edit: tuple[ast.Policy, ast.Policy]) -> None:
-    old, new = edit
+def test_one_edit_yields_exactly_one_change(edit: tuple[ast.Policy, ast.Policy, str]) -> None:
+    old, new, field = edit
     assume(old != new)
     result = diff(wrap(old), wrap(new))
     assert len(result.changes) == 1, result.changes
     (change,) = result.changes
+    assert change.field == field
     assert change.favours in ("client", "provider", "unclear")
     assert change.summary.endswith(".")
