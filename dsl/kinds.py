@@ -112,16 +112,17 @@ def metric_kinds(policy: ast.Policy, findings: Findings) -> dict[str, ast.Metric
     uses: dict[str, MetricUse] = {}
     for decl in policy.metrics:
         if decl.name in uses:
-            first = uses[decl.name]
+            first = uses[decl.name].line
             findings.error(
                 "E311",
-                f"the metric `{decl.name}` is declared twice (first on line {first.line})",
+                f"the metric `{decl.name}` is declared twice"
+                + (f" (first on line {first})" if first else ""),
                 decl.span,
                 "declare each metric once",
             )
             continue
         uses[decl.name] = MetricUse(decl.kind, decl.span.line if decl.span else None, True)
-    only_counted: set[str] = set()
+    only_counted: dict[str, None] = {}  # a dict keeps the order of first use
     for clause in policy.clauses:
         condition = clause.condition
         threshold = condition.threshold
@@ -135,13 +136,13 @@ def metric_kinds(policy: ast.Policy, findings: Findings) -> dict[str, ast.Metric
                     f"e.g. `{condition.metric} count <= 400`",
                 )
             if condition.metric not in uses:
-                only_counted.add(condition.metric)
+                only_counted.setdefault(condition.metric)
             continue
         used = metric_kind_of(threshold)
         known = uses.get(condition.metric)
         if known is None:
             uses[condition.metric] = MetricUse(used, clause.span.line if clause.span else None, False)
-            only_counted.discard(condition.metric)
+            only_counted.pop(condition.metric, None)
         elif not _same_metric_kind(known.kind, used):
             _report_mismatch(findings, condition, known)
     kinds = {name: use.kind for name, use in uses.items()}

@@ -94,6 +94,7 @@ def test_undeclared_metric_kind_is_not_settled_by_count() -> None:
     """`count` says nothing of the metric: the later duration use settles it; count alone is a number."""
     checked = check_text("x count >= 5 monthly\nx p95 < 4h monthly\ny count >= 1 daily\n")
     assert checked.metric_kinds == {"x": dsl.ast.MetricKind.DURATION, "y": dsl.ast.MetricKind.NUMBER}
+    assert list(check_text("z count >= 1 daily\ny count >= 1 daily\n").metric_kinds) == ["z", "y"]
 
 
 def test_business_duration_counts_as_a_duration_for_the_metric_kind() -> None:
