@@ -231,8 +231,8 @@ def _duration(seconds: float, largest: str = "d") -> str:
         return "-" + _duration(-seconds, largest)
     if seconds < 1:
         return f"{round(seconds * 1000):d}ms" if seconds else "0s"
-    units = (("d", 86_400), ("h", 3_600), ("m", 60), ("s", 1))
-    units = units[[u for u, _ in units].index(largest) :]
+    every: tuple[tuple[str, int], ...] = (("d", 86_400), ("h", 3_600), ("m", 60), ("s", 1))
+    units = every[[u for u, _ in every].index(largest) :]
     parts: list[str] = []
     rest = round(seconds)
     for unit, size in units:

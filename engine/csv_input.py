@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+from typing import Any
 
 import polars as pl
 
@@ -38,7 +39,9 @@ def header(data: bytes) -> list[str]:
 
 
 def read_csv_frame(data: bytes) -> pl.DataFrame:
-    """Every column of CSV ``data`` as a String column, empty cells null, rows in file order.
+    """The columns of CSV ``data``, empty cells (quoted or not) null, rows in file order.
+
+    ``value`` is Float64 when every cell of it is a number, else String like every other column.
 
     Raises :class:`MeasurementError` (E601) for a file that is not readable CSV,
     naming the first data row with too many cells where there is one.
@@ -53,12 +56,24 @@ def read_csv_frame(data: bytes) -> pl.DataFrame:
                 "the header names this column twice", field=name, code="E603", hint="keep one column per name"
             )
         seen.add(name)
+    # null_values [""]: a quoted empty cell, like an unquoted one, is no value.
+    options: dict[str, Any] = {
+        "has_header": True,
+        "encoding": "utf8",
+        "raise_if_empty": True,
+        "null_values": [""],
+    }
+    if "value" in names:
+        # Numbers parsed while reading save a pass; a cell that is not a number makes polars refuse the
+        # file, and the text read below lets the reader name the row.
+        try:
+            return pl.read_csv(data, schema_overrides={"value": pl.Float64}, infer_schema=False, **options)
+        except pl.exceptions.PolarsError:
+            pass
     try:
-        frame = pl.read_csv(data, infer_schema=False, has_header=True, encoding="utf8", raise_if_empty=True)
+        return pl.read_csv(data, infer_schema=False, **options)
     except pl.exceptions.PolarsError as exc:
         raise _malformed(data, len(names), exc) from None
-    # Quoted empty cells come through as "", unquoted ones as null: both mean "no value".
-    return frame.with_columns(pl.when(pl.col(c) != "").then(pl.col(c)).alias(c) for c in frame.columns)
 
 
 def _malformed(data: bytes, width: int, exc: Exception) -> MeasurementError:

@@ -34,6 +34,7 @@ _NAIVE = r"^\d{4}-\d{2}-\d{2}(?:[Tt ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?)?$"
 # The common layout: seconds present, so every field up to the seconds sits at a fixed position.
 _FIXED = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}"
 _FIXED_FORMAT = "%Y-%m-%dT%H:%M:%S"
+_DIGITS = "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}"
 _TAIL = r"^(?:[.,](\d{1,9}))?(?:([Zz])|([+-])(\d{2})(?::?(\d{2}))?)$"
 
 HINT = "write ISO 8601 with a UTC offset, such as 2026-03-01T09:30:00Z or 2026-03-01T10:30:00+01:00"
@@ -67,6 +68,30 @@ def parse_instants(texts: pl.Series) -> ParsedInstants:
     if texts.str.contains(_FIXED).fill_null(True).all():
         return _parse_fixed(texts)
     return _parse_general(texts)
+
+
+def common_layout(column: str, *, zulu: bool) -> tuple[pl.Expr, pl.Expr]:
+    """Expressions parsing ``YYYY-MM-DDTHH:MM:SSZ`` (``zulu``) or ``YYYY-MM-DDTHH:MM:SS±HH:MM``, in one pass.
+
+    Returns (microseconds since the epoch, unparsed): ``unparsed`` is true for a
+    non-null text in any other layout (or not an instant at all), which
+    :func:`parse_instants` then reads or diagnoses. For the reader's fast path:
+    both expressions run inside one polars query with the other columns' checks.
+    """
+    text = pl.col(column)
+    local = text.str.head(19).str.to_datetime(_FIXED_FORMAT, time_unit="us", strict=False).cast(pl.Int64)
+    if zulu:
+        layout = text.str.contains(_DIGITS + "[Zz]$")
+        micros = local
+    else:
+        layout = text.str.contains(_DIGITS + "[+-][0-9]{2}:[0-9]{2}$")
+        off_hour = text.str.slice(20, 2).cast(pl.Int64, strict=False)
+        off_minute = text.str.slice(23, 2).cast(pl.Int64, strict=False)
+        sign = pl.when(text.str.slice(19, 1) == "-").then(-1).otherwise(1)
+        layout = layout & (off_hour <= 23) & (off_minute <= 59)
+        micros = local - sign * (off_hour * 60 + off_minute) * (60 * MICROS_PER_SECOND)
+    unparsed = text.is_not_null() & (layout.not_() | local.is_null()).fill_null(True)
+    return micros.alias(column), unparsed
 
 
 def _parse_fixed(texts: pl.Series) -> ParsedInstants:

@@ -25,7 +25,7 @@ import polars as pl
 
 from .csv_input import read_csv_frame
 from .instants import HINT as TIME_HINT
-from .instants import InstantFault, classify, parse_instants
+from .instants import InstantFault, classify, common_layout, parse_instants
 from .json_input import read_json_frame, read_ndjson_frame
 from .measurements import FIXED_COLUMNS, MeasurementError, Measurements
 
@@ -50,7 +50,7 @@ def read_measurements(
     """
     chosen = format_of(source, format, filename)
     data = _bytes(source)
-    return measurements_from_frame(_READERS[chosen](data))
+    return measurements_from_frame(_READERS[chosen](data), blanks_are_null=chosen == "csv")
 
 
 def format_of(source: Source | None, format: str | None = None, filename: str | None = None) -> str:
@@ -80,14 +80,18 @@ def format_of(source: Source | None, format: str | None = None, filename: str | 
     return suffix
 
 
-def measurements_from_frame(raw: pl.DataFrame) -> Measurements:
+def measurements_from_frame(raw: pl.DataFrame, *, blanks_are_null: bool = False) -> Measurements:
     """Validate a frame as read from a file and convert it to the measurement columns.
 
     Text times are parsed, timestamps with a zone converted to UTC; values become
-    Float64; an empty dimension value means the row lacks the dimension. Raises
+    Float64; an empty dimension value means the row lacks the dimension
+    (``blanks_are_null``: the reader already made empty text null). Raises
     :class:`MeasurementError` for the earliest faulty row.
     """
     _check_columns(raw)
+    fast = _fast_path(raw, blanks_are_null=blanks_are_null)
+    if fast is not None:
+        return fast
     faults: list[MeasurementError] = []
     instants: dict[str, pl.Series] = {}
     for name in _INSTANT_COLUMNS:
@@ -118,6 +122,67 @@ def measurements_from_frame(raw: pl.DataFrame) -> Measurements:
     ).with_columns(time=pl.coalesce("time", "end"))
     _check_rows(frame)
     return Measurements(frame)
+
+
+def _fast_path(raw: pl.DataFrame, *, blanks_are_null: bool) -> Measurements | None:
+    """The whole batch in one polars query when every column is text in the common layout and valid.
+
+    Returns None when some column has another type or time layout, or some row
+    is invalid: the column-by-column path then reads it or names the earliest fault.
+    """
+    types = raw.schema
+    texts = [name for name in raw.columns if name != "value"]
+    if any(types[name] != pl.String for name in texts):
+        return None
+    if "value" in types and not (types["value"] == pl.String or types["value"].is_numeric()):
+        return None
+    parsed: dict[str, pl.Expr] = {}
+    unparsed: list[pl.Expr] = []
+    for name in _INSTANT_COLUMNS:
+        if name in raw.columns:
+            # The layout of the first time decides the expressions; a batch that mixes layouts takes the
+            # column-by-column path.
+            first = raw[name].drop_nulls().head(1).to_list()
+            zulu = not first or first[0].endswith(("Z", "z"))
+            parsed[name], bad = common_layout(name, zulu=zulu)
+            unparsed.append(bad)
+        else:
+            parsed[name] = pl.lit(None, pl.Int64).alias(name)
+    if "value" in raw.columns:
+        value = pl.col("value").cast(pl.Float64, strict=False)
+        unparsed.append(pl.col("value").is_not_null() & (value.is_null() | value.is_finite().not_()))
+    else:
+        value = pl.lit(None, pl.Float64).alias("value")
+    names = raw["metric"].unique()
+    if names.has_nulls() or not names.str.contains(r"^[a-z_][a-z0-9_]*$").all():
+        return None
+    metric = pl.col("metric")
+    dims = [
+        pl.col(n) if blanks_are_null else pl.when(pl.col(n) != "").then(pl.col(n)).alias(n)
+        for n in raw.columns
+        if n not in FIXED_COLUMNS
+    ]
+    frame = raw.lazy().select(
+        metric,
+        pl.coalesce(parsed["time"], parsed["end"]).alias("time"),
+        value,
+        parsed["start"],
+        parsed["end"],
+        *dims,
+        _bad=pl.any_horizontal(unparsed),
+    )
+    start, end, given = pl.col("start"), pl.col("end"), pl.col("value")
+    timed = start.is_not_null() | end.is_not_null()
+    rows = (
+        (given.is_not_null() & timed)
+        | (given.is_null() & (start.is_null() | end.is_null()))
+        | pl.col("time").is_null()
+        | (end < start).fill_null(False)
+    )
+    checked = frame.with_columns(_bad=pl.col("_bad") | rows).collect()
+    if checked["_bad"].any():
+        return None
+    return Measurements(checked.drop("_bad"))
 
 
 def _check_columns(raw: pl.DataFrame) -> None:

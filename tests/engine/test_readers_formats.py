@@ -213,3 +213,31 @@ def test_negative_values_pass_the_reader() -> None:
 
 def test_result_is_measurements() -> None:
     assert isinstance(read_measurements(CSV.encode(), "csv"), Measurements)
+
+
+@pytest.mark.parametrize(
+    "times",
+    [
+        ["2026-03-01T09:30:00Z", "2026-03-01T23:59:59z", "2026-12-31T00:00:00Z"],
+        ["2026-03-01T10:30:00+01:00", "2026-03-01T18:59:59-05:00", "2026-12-31T05:30:00+05:30"],
+    ],
+)
+def test_one_pass_and_column_by_column_readings_agree(times: list[str]) -> None:
+    """A batch in one common layout is read in one polars pass; appending a row in another layout
+    (a space for T) sends the whole batch through the column-by-column path: the rows read the same."""
+    rows = "".join(f"x,{t},{i},P{i}\n" for i, t in enumerate(times))
+    one_pass = read_measurements(f"metric,time,value,p\n{rows}".encode(), "csv").frame
+    mixed = rows + "x,2026-03-01 09:30:00Z,9,\n"
+    by_column = read_measurements(f"metric,time,value,p\n{mixed}".encode(), "csv").frame
+    assert by_column.head(len(times)).equals(one_pass)
+    assert one_pass["time"].to_list() == [
+        micros(2026, 3, 1, 9, 30),
+        micros(2026, 3, 1, 23, 59, 59),
+        micros(2026, 12, 31, 0, 0),
+    ]
+
+
+def test_offset_beyond_23_59_in_the_common_layout_is_refused() -> None:
+    with pytest.raises(MeasurementError) as info:
+        read_measurements(b"metric,time,value\nx,2026-03-01T10:30:00+24:00,1\n", "csv")
+    assert (info.value.code, info.value.row, info.value.field) == ("E607", 1, "time")
