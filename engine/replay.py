@@ -167,13 +167,15 @@ def _breaches(clause: ClauseReport | None) -> int | None:
 
 
 def _periods(old: Report, new: Report) -> tuple[PeriodCredit, ...]:
-    """Fee periods of either report, in time order; a version without a fee has None for each."""
+    """Fee periods of either report, in time order.
+
+    Each report lists every fee period of its range, so a period missing from
+    one (no fee, or another fee period length) is None there, not zero.
+    """
     olds = {(p.span.start, p.span.end): p.credit for p in old.periods}
     news = {(p.span.start, p.span.end): p.credit for p in new.periods}
-    zero_old = Decimal(0) if old.total_credit is not None else None
-    zero_new = Decimal(0) if new.total_credit is not None else None
     return tuple(
-        PeriodCredit(start, end, olds.get((start, end), zero_old), news.get((start, end), zero_new))
+        PeriodCredit(start, end, olds.get((start, end)), news.get((start, end)))
         for start, end in sorted(olds.keys() | news.keys())
     )
 

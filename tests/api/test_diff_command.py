@@ -125,3 +125,14 @@ def test_range_without_replay_is_a_usage_error(tmp_path: Path, capsys: pytest.Ca
     old, new = write(tmp_path, "old.sla", OLD), write(tmp_path, "new.sla", NEW)
     status, _, err = run(capsys, "diff", old, new, "--from", "2026-01-01T00:00:00Z")
     assert status == 2 and "--replay" in err
+
+
+def test_replay_without_a_fee_compares_breached_windows(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    no_fee = OLD.replace("fee 100000 EUR monthly\n", "")
+    old, new = write(tmp_path, "old.sla", no_fee), write(tmp_path, "new.sla", no_fee.replace("< 4h", "< 6h"))
+    rows = write(tmp_path, "m.csv", ROWS)
+    _, out, _ = run(capsys, "diff", old, new, "--replay", rows)
+    assert "  Total credit: no money figure (no fee) under the old version" in out
+    assert "    p1-resolution: 2 -> 0 breached windows\n" in out

@@ -110,3 +110,25 @@ def test_without_a_fee_money_is_null_and_breaches_still_compare() -> None:
         2,
         0,
     )
+
+
+def test_another_fee_period_lists_both_sets_of_periods_with_null_where_absent() -> None:
+    """Quarterly fee of 300,000 EUR: 5% is 15,000 EUR per breached month, all in Q1 (2 x 15,000 = 30,000)."""
+    new = HEAD.replace("100000 EUR monthly", "300000 EUR quarterly") + P1
+    result = replay(checked(HEAD + P1), checked(new), batch()).to_dict()
+    assert (result["old_total_credit"], result["new_total_credit"]) == (10000.0, 30000.0)
+    periods = [(p["start"][:10], p["end"][:10], p["old"], p["new"]) for p in result["by_period"]]
+    assert periods == [
+        ("2026-01-01", "2026-02-01", 5000.0, None),
+        ("2026-01-01", "2026-04-01", None, 30000.0),
+        ("2026-02-01", "2026-03-01", 0.0, None),
+        ("2026-03-01", "2026-04-01", 5000.0, None),
+    ]
+
+
+def test_bonuses_are_totalled_apart_from_credits() -> None:
+    """February's p95 of 3h meets `< 4h`; a bonus of 1% if < 3h30m pays 1,000 EUR on it only."""
+    new = HEAD + P1.replace("credit 5%", "credit 5%, bonus 1% if < 3h30m")
+    result = replay(checked(HEAD + P1), checked(new), batch()).to_dict()
+    assert (result["old_total_bonus"], result["new_total_bonus"]) == (0.0, 1000.0)
+    assert result["difference"] == 0.0
