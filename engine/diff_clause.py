@@ -110,20 +110,17 @@ def clause_changes(old: Side, new: Side) -> list[Change]:
     else:
         if a["metric"] != b["metric"]:
             add("metric", oc.metric, nc.metric, _metric(oc.metric, nc.metric))
-        aggregates = isinstance(oc, ast.AggregateCondition) and isinstance(nc, ast.AggregateCondition)
-        if aggregates and a["aggregation"] != b["aggregation"]:
-            assert isinstance(oc, ast.AggregateCondition) and isinstance(nc, ast.AggregateCondition)
-            add("aggregation", oc.aggregation.label, nc.aggregation.label, _aggregation(oc, nc))
-        shares = isinstance(oc, ast.ShareCondition) and isinstance(nc, ast.ShareCondition)
-        if shares and a["share"] != b["share"]:
-            assert isinstance(oc, ast.ShareCondition) and isinstance(nc, ast.ShareCondition)
-            add("share", format_quantity(oc.share), format_quantity(nc.share), _share(oc.share, nc.share))
+        match oc, nc:
+            case ast.AggregateCondition(), ast.AggregateCondition() if a["aggregation"] != b["aggregation"]:
+                add("aggregation", oc.aggregation.label, nc.aggregation.label, _aggregation(oc, nc))
+            case ast.ShareCondition(), ast.ShareCondition() if a["share"] != b["share"]:
+                add("share", format_quantity(oc.share), format_quantity(nc.share), _share(oc.share, nc.share))
         if a["target"] != b["target"]:
             add("target", _target_text(oc), _target_text(nc), _target(oc, nc))
     if a["window"] != b["window"]:
         add("window", format_window(old.clause.window), format_window(new.clause.window), _window(old, new))
     if a["filter"] != b["filter"]:
-        add("filter", _filter_text(old.clause), _filter_text(new.clause), _filter(a["filter"], b["filter"]))
+        add("filter", _filter_text(old.clause), _filter_text(new.clause), _filter(old.clause, new.clause))
     if a["min_samples"] != b["min_samples"]:
         verdict = diff_credit.min_samples(
             old.clause.option(ast.MinSamples), new.clause.option(ast.MinSamples)
@@ -274,8 +271,10 @@ def _window(old: Side, new: Side) -> Verdict:
     )
 
 
-def _filter(old: object, new: object) -> Verdict:
-    assert isinstance(old, frozenset) and isinstance(new, frozenset)
+def _filter(old_clause: ast.Clause, new_clause: ast.Clause) -> Verdict:
+    """A filter is a conjunction: more tests narrow it. Either way the effect depends on the data."""
+    old = {_test_key(t) for t in old_clause.filter}
+    new = {_test_key(t) for t in new_clause.filter}
     if new > old:
         text, scope = "the filter is narrowed", "fewer"
     elif new < old:
