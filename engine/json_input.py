@@ -16,6 +16,7 @@ columns with C-level ``map``; no Python code runs per row.
 from __future__ import annotations
 
 import re
+from itertools import chain
 from operator import attrgetter, methodcaller
 from typing import Any
 
@@ -86,7 +87,7 @@ def _rows_frame(rows: list[_Row]) -> pl.DataFrame:
     }
     columns["value"] = pl.Series("value", list(map(attrgetter("value"), rows)), dtype=pl.Float64)
     dims = list(map(attrgetter("dims"), rows))
-    names: dict[str, None] = dict.fromkeys(key for d in dims if d for key in d)  # first-seen order
+    names = dict.fromkeys(chain.from_iterable(dims))  # first-seen order, iterated in C
     for name in names:
         if name in FIXED_COLUMNS:
             row = 1 + next(i for i, d in enumerate(dims) if name in d)
