@@ -10,7 +10,7 @@ from fastapi import FastAPI
 from . import db, domain, errors
 from .config import Settings
 from .limits import BodyLimit
-from .routes import evaluations, health, measurements, policies, text
+from .routes import diffs, evaluations, health, measurements, policies, text
 
 DESCRIPTION = """Service levels of outsourcing contracts as versioned policies:
 store policies, post measurements, evaluate them into reports of windows,
@@ -38,6 +38,6 @@ def create_app(database_url: str | None = None, *, settings: Settings | None = N
     errors.install(app)
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
     domain.set_cache_size(settings.compiled_cache)
-    for module in (health, policies, text, measurements, evaluations):
+    for module in (health, policies, text, measurements, evaluations, diffs):
         app.include_router(module.router)
     return app

@@ -27,6 +27,7 @@ from dsl.formatter import format_amount, format_quantity, format_statement
 from engine.diff import diff as diff_policies
 from engine.measurements import MeasurementError as MeasurementError
 from engine.readers import read_measurements
+from engine.replay import replay as replay_policies
 
 PolicyError = dsl.PolicyError
 PolicyLimitError = dsl.PolicyLimitError
@@ -244,6 +245,26 @@ def read_sides(old: str, new: str) -> tuple[PolicyText, PolicyText]:
 def diff(old: PolicyText, new: PolicyText) -> dict[str, Any]:
     """``{"changes": [...]}``: the semantic diff of two versions (interfaces.md, The diff)."""
     return diff_policies(old.checked, new.checked).to_dict()
+
+
+def replay(
+    old: PolicyText,
+    new: PolicyText,
+    measurements: engine.Measurements,
+    *,
+    start: datetime | None = None,
+    end: datetime | None = None,
+) -> dict[str, Any]:
+    """What each version would have credited on ``measurements`` (the diff's ``"replay"``).
+
+    Raises :class:`MeasurementError` for a row invalid against either version
+    and :class:`RangeError` for an empty range.
+    """
+    try:
+        result = replay_policies(old.checked, new.checked, measurements, start=start, end=end)
+    except ValueError as exc:
+        raise RangeError(str(exc), hint="`from` must be before `to`") from None
+    return result.to_dict()
 
 
 def read_json_batch(document: dict[str, Any]) -> engine.Measurements:

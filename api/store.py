@@ -174,10 +174,24 @@ def _copy_out(raw: Any, ids: list[int]) -> pl.DataFrame:
 
 
 def _unpack(raw: pl.DataFrame, dimensions: list[str]) -> pl.DataFrame:
-    raw = raw.sort("batch_id", "seq")
+    # Rows usually arrive in stored order (a batch is contiguous on disk); checking is cheaper than sorting.
+    in_order = raw.select(
+        (pl.col("batch_id").diff().fill_null(0) > 0)
+        | ((pl.col("batch_id").diff().fill_null(0) == 0) & (pl.col("seq").diff().fill_null(1) > 0))
+    ).to_series()
+    if not in_order.all():
+        raw = raw.sort("batch_id", "seq")
     fixed = raw.select(_FIXED)
     if not dimensions:
         return fixed
+    # Few distinct combinations of dimensions recur over many rows: decode each once, then join.
     struct = pl.Struct([pl.Field(name, pl.String) for name in dimensions])
-    dims = raw.select(pl.col("dims").str.json_decode(struct).alias("dims")).unnest("dims")
+    distinct = raw.select(pl.col("dims").unique()).with_columns(
+        pl.col("dims").str.json_decode(struct).alias("decoded")
+    )
+    dims = (
+        raw.select("dims")
+        .join(distinct, on="dims", how="left", nulls_equal=True, maintain_order="left")
+        .select(pl.col("decoded").struct.unnest())
+    )
     return pl.concat([fixed, dims], how="horizontal")
