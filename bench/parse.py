@@ -41,7 +41,7 @@ SHAPES = (
     'sla "Backlog {i}": backlog_{m} max <= {b} weekly, credit 1% per 10 over, max 5%',
     'sla "Accuracy {i}": accuracy_{m} mean >= 98% quarterly, credit {c}%, earn back after 2 met',
     'sla "Orders {i}": orders_{m} sum >= {b}000 monthly, credit 2% per 1000 under, max 10%, '
-    "bonus 2% if >= 13000",
+    "bonus 2% if >= {b}500",
     'kpi "Handle time {i}": handle_time_{m} mean <= {h}m monthly, owner "Team {p}"',
     'sla "Routine {i}": 90% of fix_time_{m} <= 3 business days monthly from day 16 '
     'where severity in ("routine", "minor"), credit 2%, calendar extended',
@@ -53,7 +53,7 @@ def generate(clauses: int) -> str:
     for i in range(clauses):
         shape = SHAPES[i % len(SHAPES)]
         lines.append(
-            shape.format(i=i, m=i % 17, h=i % 9 + 1, p=i % 4 + 1, c=i % 5 + 1, n=i % 9 + 1, b=i % 90 + 10)
+            shape.format(i=i, m=i % 17, h=i % 9 + 1, p=i % 4 + 1, c=i % 5 + 1, n=i % 4 + 6, b=i % 90 + 10)
         )
     return "\n".join(lines) + "\n"
 

@@ -131,8 +131,25 @@ def span(meta: Position | Token) -> ast.Span:
     return ast.Span(line + offset, column, (meta.end_line or line) + offset, meta.end_column or column)
 
 
+MAX_DIGITS = 15
+"""Numbers in a policy have at most this many digits: every such number is exact in the
+engine's binary floats too, and no contract needs more."""
+
+
 def number(token: Token) -> Decimal:
+    _check_digits(token, str(token))
     return Decimal(str(token).replace("_", ""))
+
+
+def _check_digits(token: Token, text: str) -> None:
+    for digits in re.findall(r"[\d_]+(?:\.[\d_]+)?", text):
+        if sum(c.isdigit() for c in digits) > MAX_DIGITS:
+            raise _fault(
+                token,
+                "E113",
+                f"`{digits}` has more than {MAX_DIGITS} digits",
+                "write the figure with fewer digits, or in a larger unit",
+            )
 
 
 def whole(token: Token, what: str) -> int:
@@ -158,6 +175,7 @@ def name(token: Token, what: str) -> str:
 
 
 def ratio(token: Token) -> ast.Ratio:
+    _check_digits(token, str(token))
     percent = number(Token(token.type, str(token)[:-1]))
     if percent > 100:
         raise _fault(
@@ -427,6 +445,7 @@ def _value(item: Any) -> Any:
     if item.type == "PERCENT":
         return ratio(item)
     if item.type == "DURATION":
+        _check_digits(item, str(item))
         return ast.Duration(parse_compound(str(item)), span=span(item))
     return ast.Number(number(item), span=span(item))
 

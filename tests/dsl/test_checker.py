@@ -6,6 +6,7 @@ and that a hint is given. The helpers here are shared with the other checker tes
 
 from __future__ import annotations
 
+import dataclasses
 import textwrap
 from decimal import Decimal
 
@@ -478,8 +479,14 @@ def test_built_tree_with_a_number_that_is_not_finite_is_an_error() -> None:
     assert _built(_clause(dsl.ast.Duration(Decimal("Infinity")))) == ("E106",)
 
 
-def test_a_number_of_a_million_digits_is_judged_without_overflow() -> None:
-    """Decimal arithmetic on 10**1000000 would overflow the default context; check must not crash."""
-    big = "9" * 1_000_001
-    d = only_warning(FEE + f"x sum >= 5 monthly, credit 5%, 10% if < {big}\n", "W502")
-    assert d.line == 3
+def test_a_built_tree_with_a_number_of_a_million_digits_is_checked_without_overflow() -> None:
+    """Text refuses figures over 15 digits (E113); a tree built in code may still hold one,
+    and Decimal arithmetic on 10**1000000 would overflow the default context."""
+    big = dsl.ast.Number(Decimal("9" * 1_000_001))
+    policy = dsl.parse(FEE + "x sum >= 5 monthly, credit 5%, 10% if < 7\n")
+    clause = policy.clauses[0]
+    tier = clause.tiers[0]
+    options = tuple(dataclasses.replace(tier, threshold=big) if o is tier else o for o in clause.options)
+    built = dataclasses.replace(policy, clauses=(dataclasses.replace(clause, options=options),))
+    checked = dsl.check(built)
+    assert [w.code for w in checked.warnings] == ["W502"]

@@ -66,3 +66,22 @@ def test_limit_over_10000_clauses_is_refused() -> None:
 def test_limit_exactly_10000_clauses_is_accepted() -> None:
     text = "\n".join(f"m{i} max < 1 daily" for i in range(MAX_CLAUSES))
     assert len(dsl.parse(text).clauses) == MAX_CLAUSES
+
+
+def test_numbers_with_more_than_15_digits_are_refused_with_e113() -> None:
+    """A figure of 16 or more digits cannot be represented exactly by the engine; a
+    million-digit duration once crashed the checker with decimal.Overflow."""
+    for text, column in (
+        ("x p95 < " + "9" * 1000 + "h monthly\n", 9),
+        ("x sum >= 1" + "0" * 15 + " monthly\n", 10),
+    ):
+        with pytest.raises(dsl.PolicySyntaxError) as raised:
+            dsl.parse(text)
+        (diagnostic,) = raised.value.diagnostics
+        assert (diagnostic.code, diagnostic.line, diagnostic.column) == ("E113", 1, column)
+        assert "more than 15 digits" in diagnostic.message
+
+
+def test_fifteen_digit_figures_are_accepted() -> None:
+    policy = dsl.parse("fee 999999999999999 EUR monthly\nx sum >= 123456789.012345 monthly\n")
+    assert policy.fee is not None and policy.fee.amount.amount == 999999999999999
