@@ -64,7 +64,7 @@ class WindowValues:
         counts = np.bincount(index, minlength=windows).astype(np.int64)
         offsets = np.zeros(windows + 1, dtype=np.int64)
         np.cumsum(counts, out=offsets[1:])
-        if windows <= 16:
+        if windows <= 4:
             # With few windows, one pass per window beats any sort by window.
             runs = [np.sort(values[index == window]) for window in range(windows)]
             grouped = np.concatenate(runs) if runs else values[:0]

@@ -66,6 +66,8 @@ def evaluate(
             for m, part in parts.items()
             if part.height
         }
+        for metric, rows in metric_rows.items():
+            rows.prepare({c.grouping.filter for c in compiled.clauses if c.metric == metric})
         groups: dict[Grouping, WindowValues] = {}
         spans: dict[ast.Window, list[Span]] = {}
         for clause in compiled.clauses:

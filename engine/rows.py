@@ -133,25 +133,35 @@ class MetricRows:
         self._values: dict[Measure, NDArray[np.float64]] = {}
         self._indexes: dict[ast.Window, NDArray[np.int64]] = {}
 
+    def prepare(self, filters: set[tuple[ast.DimensionTest, ...]]) -> None:
+        """Compute the masks of several filters in one pass (polars runs them in parallel)."""
+        wanted = [tests for tests in filters if tests and tests not in self._masks]
+        if wanted:
+            columns = frozenset(self.part.columns)
+            found = self.part.select(
+                [filter_expression(tests, columns).alias(str(i)) for i, tests in enumerate(wanted)]
+            )
+            for i, tests in enumerate(wanted):
+                self._masks[tests] = self.in_range & found.get_column(str(i)).to_numpy()
+
     def mask(self, tests: tuple[ast.DimensionTest, ...]) -> NDArray[np.bool_]:
         """The rows in range that pass the filter."""
-        if tests not in self._masks:
-            if tests:
-                keep = self.part.select(filter_expression(tests, frozenset(self.part.columns)))
-                self._masks[tests] = self.in_range & keep.to_series().to_numpy()
-            else:
-                self._masks[tests] = self.in_range
+        if not tests:
+            return self.in_range
+        self.prepare({tests})
         return self._masks[tests]
 
     def values(self, measure: Measure) -> NDArray[np.float64]:
         """Every row's value; a duration given as ``start``/``end`` in seconds, measured by ``measure``."""
         if measure not in self._values:
-            value = self.part.get_column("value")
-            values = value.fill_null(float("nan")).to_numpy().astype(np.float64, copy=True)
-            missing = value.is_null().to_numpy()
+            # Readers refuse non-finite values, so NaN here marks exactly the rows without a value.
+            values = self.part.get_column("value").to_numpy().astype(np.float64, copy=False)
+            missing = np.isnan(values)
             if missing.any():
-                starts = self.part.get_column("start").to_numpy()[missing].astype(np.int64)
-                ends = self.part.get_column("end").to_numpy()[missing].astype(np.int64)
+                values = values.copy()
+                chosen = pl.Series(missing)
+                starts = self.part.get_column("start").filter(chosen).to_numpy().astype(np.int64)
+                ends = self.part.get_column("end").filter(chosen).to_numpy().astype(np.int64)
                 if measure.business:
                     micros = self.clocks[measure.calendar].micros_between(starts, ends)
                 else:
@@ -163,12 +173,22 @@ class MetricRows:
     def window_index(self, window: ast.Window, bounds: NDArray[np.int64]) -> NDArray[np.int64]:
         """For every row, the index of the window holding its time (meaningful for rows in range)."""
         if window not in self._indexes:
-            if len(bounds) <= 18:
-                # With few windows, counting the edges passed beats a binary search per row.
-                index = np.full(self.times.shape, -1, dtype=np.int64)
-                for edge in bounds[:-1]:
-                    index += self.times >= edge
-                self._indexes[window] = index
-            else:
-                self._indexes[window] = np.searchsorted(bounds, self.times, side="right") - 1
+            self._indexes[window] = window_index(bounds, self.times)
         return self._indexes[window]
+
+
+def window_index(bounds: NDArray[np.int64], times: NDArray[np.int64]) -> NDArray[np.int64]:
+    """For each time in ``[bounds[0], bounds[-1])``, the index of the window ``[bounds[i], bounds[i+1])``
+    holding it; times outside get some index in range, which callers mask out.
+
+    A grid whose cells are no longer than the shortest window holds at most one
+    edge per cell, so a table lookup and one comparison replace a binary search.
+    """
+    windows = len(bounds) - 1
+    origin = int(bounds[0])
+    cell = int(np.min(np.diff(bounds)))
+    cells = (int(bounds[-1]) - origin) // cell + 1
+    table = np.searchsorted(bounds, origin + np.arange(cells, dtype=np.int64) * cell, side="right") - 1
+    table = np.minimum(table, windows - 1)
+    guess = table[np.clip((times - origin) // cell, 0, cells - 1)]
+    return guess + (times >= bounds[guess + 1])
