@@ -42,11 +42,14 @@ def evaluate(
     Without bounds the range runs from the first to the last measurement of the
     metrics the policy uses. Returns the :class:`Report`. Raises
     :class:`MeasurementError` (E62x, with row and field) for a row invalid
-    against the policy, and :class:`ValueError` for a naive or empty range.
+    against the policy or a range that ends before it starts (E627), and
+    :class:`ValueError` for a bound without a UTC offset.
     """
     frame = measurements.frame
     used = sorted(compiled.used_metrics)
-    parts = {metric: frame.filter(pl.col("metric") == metric) for metric in used}
+    # One lazy query per metric, collected together so polars can run them side by side.
+    queries = [frame.lazy().filter(pl.col("metric") == metric) for metric in used]
+    parts = dict(zip(used, pl.collect_all(queries), strict=True))
     kinds = {metric: compiled.metric_kinds[metric] for metric in used}
     if any(has_fault(parts[m], kinds[m]) for m in used):
         validate(frame, kinds)
