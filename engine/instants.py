@@ -79,7 +79,11 @@ def common_layout(column: str, *, zulu: bool) -> tuple[pl.Expr, pl.Expr]:
     both expressions run inside one polars query with the other columns' checks.
     """
     text = pl.col(column)
-    local = text.str.head(19).str.to_datetime(_FIXED_FORMAT, time_unit="us", strict=False).cast(pl.Int64)
+    local = (
+        text.str.head(19)
+        .str.to_datetime(_FIXED_FORMAT, time_unit="us", strict=False, cache=False)
+        .cast(pl.Int64)
+    )
     if zulu:
         layout = text.str.contains(_DIGITS + "[Zz]$")
         micros = local
@@ -96,7 +100,11 @@ def common_layout(column: str, *, zulu: bool) -> tuple[pl.Expr, pl.Expr]:
 
 def _parse_fixed(texts: pl.Series) -> ParsedInstants:
     """The common layout: polars' fast ISO path for the local part, then the offset."""
-    local = texts.str.head(19).str.to_datetime(_FIXED_FORMAT, time_unit="us", strict=False).cast(pl.Int64)
+    local = (
+        texts.str.head(19)
+        .str.to_datetime(_FIXED_FORMAT, time_unit="us", strict=False, cache=False)
+        .cast(pl.Int64)
+    )
     tails = texts.str.slice(19)
     if (tails.str.to_uppercase() == "Z").fill_null(True).all():
         fraction_offset: pl.Series = pl.repeat(0, texts.len(), dtype=pl.Int64, eager=True)
