@@ -14,7 +14,7 @@ from dsl import ast
 
 from .compare import holds, whole_steps
 from .compiler import CompiledClause, CompiledPolicy
-from .explain import decimal, figure, money, test_text
+from .explain import decimal, figure, money, number, test_text
 
 HUNDRED = Decimal(100)
 CENT = Decimal("0.01")
@@ -119,10 +119,16 @@ def credit(clause: CompiledClause, value: float, terms: Terms) -> Award:
     if cash is not None:
         cash = round_cents(cash)
         assert terms.fee is not None
-        words.append(
-            f"{terms.describe(amount)} of the fee {money(terms.fee, terms.currency)} = "
-            f"{money(cash, terms.currency)}"
-        )
+        if isinstance(amount, ast.Ratio):
+            words.append(
+                f"{terms.describe(amount)} of the fee {money(terms.fee, terms.currency)} = "
+                f"{money(cash, terms.currency)}"
+            )
+        else:
+            share = number(float(percent or 0))
+            words.append(
+                f"{money(cash, terms.currency)} is {share}% of the fee {money(terms.fee, terms.currency)}"
+            )
     return Award(percent, cash, "; ".join(words))
 
 
