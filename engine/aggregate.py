@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -59,7 +60,7 @@ class WindowValues:
     _cache: dict[object, Figures] = field(default_factory=dict)
 
     @classmethod
-    def split(cls, windows: int, index: IntArray, values: FloatArray) -> WindowValues:
+    def split(cls, windows: int, index: NDArray[np.integer[Any]], values: FloatArray) -> WindowValues:
         """Split values over ``windows`` windows; ``index`` gives each value's window."""
         counts = np.bincount(index, minlength=windows).astype(np.int64)
         offsets = np.zeros(windows + 1, dtype=np.int64)
@@ -71,8 +72,7 @@ class WindowValues:
             return cls(grouped, counts, offsets)
         # A stable sort of small integers is a radix sort: linear, and it keeps each
         # window's values together for the (much faster) plain sort of each run.
-        small = index.astype(np.int16 if windows < 2**15 else np.int32)
-        grouped = values[np.argsort(small, kind="stable")]
+        grouped = values[np.argsort(index, kind="stable")]
         for window in np.flatnonzero(counts > 1):
             grouped[offsets[window] : offsets[window + 1]].sort()
         return cls(grouped, counts, offsets)
