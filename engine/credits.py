@@ -125,9 +125,9 @@ def credit(clause: CompiledClause, value: float, terms: Terms) -> Award:
                 f"{money(cash, terms.currency)}"
             )
         else:
-            share = number(float(percent or 0))
+            shown = number(float(percent or 0))
             words.append(
-                f"{money(cash, terms.currency)} is {share}% of the fee {money(terms.fee, terms.currency)}"
+                f"{money(cash, terms.currency)} is {shown}% of the fee {money(terms.fee, terms.currency)}"
             )
     return Award(percent, cash, "; ".join(words))
 
