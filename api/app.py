@@ -9,6 +9,7 @@ from fastapi import FastAPI
 
 from . import db, domain, errors
 from .config import Settings
+from .frames import FRAMES
 from .limits import BodyLimit
 from .routes import diffs, evaluations, health, measurements, policies, text
 
@@ -38,6 +39,7 @@ def create_app(database_url: str | None = None, *, settings: Settings | None = N
     errors.install(app)
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
     domain.set_cache_size(settings.compiled_cache)
+    FRAMES.clear(settings.frame_cache_rows)
     for module in (health, policies, text, measurements, evaluations, diffs):
         app.include_router(module.router)
     return app

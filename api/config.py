@@ -7,6 +7,7 @@ variable                    meaning                                  default
 ``SLA_MAX_BODY_BYTES``      largest request body accepted (413)      256 MiB
 ``SLA_MAX_BATCH_ROWS``      most measurement rows in one batch (413) 5,000,000
 ``SLA_COMPILED_CACHE``      compiled policies kept in memory         256
+``SLA_FRAME_CACHE_ROWS``    stored measurement rows kept in memory   2,000,000
 =========================== ======================================== =================
 
 A PostgreSQL URL may be written ``postgresql://...``; the service uses the
@@ -24,6 +25,7 @@ DEFAULT_DATABASE_URL = "sqlite:///sla.db"
 DEFAULT_MAX_BODY_BYTES = 256 * 1024 * 1024
 DEFAULT_MAX_BATCH_ROWS = 5_000_000
 DEFAULT_COMPILED_CACHE = 256
+DEFAULT_FRAME_CACHE_ROWS = 2_000_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +36,7 @@ class Settings:
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
     max_batch_rows: int = DEFAULT_MAX_BATCH_ROWS
     compiled_cache: int = DEFAULT_COMPILED_CACHE
+    frame_cache_rows: int = DEFAULT_FRAME_CACHE_ROWS
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: object) -> Settings:
@@ -44,6 +47,7 @@ class Settings:
             "max_body_bytes": int(env.get("SLA_MAX_BODY_BYTES", DEFAULT_MAX_BODY_BYTES)),
             "max_batch_rows": int(env.get("SLA_MAX_BATCH_ROWS", DEFAULT_MAX_BATCH_ROWS)),
             "compiled_cache": int(env.get("SLA_COMPILED_CACHE", DEFAULT_COMPILED_CACHE)),
+            "frame_cache_rows": int(env.get("SLA_FRAME_CACHE_ROWS", DEFAULT_FRAME_CACHE_ROWS)),
         }
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)  # type: ignore[arg-type]

@@ -12,6 +12,7 @@ import hashlib
 import json
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -96,10 +97,7 @@ def read_policy(source: str, filename: str | None = None) -> PolicyText:
 
 def stored_policy(source: str, canonical: str, digest: str) -> PolicyText:
     """A stored version read back; checked once per content hash, then from memory."""
-    checked = _CHECKED.get(digest)
-    if checked is None:
-        checked = dsl.check(dsl.parse(canonical), source=canonical)
-        _CHECKED.put(digest, checked)
+    checked = _CHECKED.get_or_make(digest, lambda: dsl.check(dsl.parse(canonical), source=canonical))
     return PolicyText(source, canonical, digest, checked)
 
 
@@ -168,10 +166,9 @@ def measurements_of(frame: pl.DataFrame) -> engine.Measurements:
 
 def compiled(text: PolicyText) -> engine.CompiledPolicy:
     """The compiled policy, from memory when its content hash was compiled before."""
-    found: engine.CompiledPolicy | None = _COMPILED.get(text.content_hash)
-    if found is None:
-        found = engine.compile(text.checked)
-        _COMPILED.put(text.content_hash, found)
+    found: engine.CompiledPolicy = _COMPILED.get_or_make(
+        text.content_hash, lambda: engine.compile(text.checked)
+    )
     return found
 
 
@@ -279,6 +276,23 @@ class _LruCache:
         self.size = size
         self._items: OrderedDict[str, Any] = OrderedDict()
         self._lock = threading.Lock()
+        self._gates: dict[str, threading.Lock] = {}
+
+    def get_or_make(self, key: str, make: Callable[[], Any]) -> Any:
+        """The value for ``key``, made once even when many requests ask for it at the same moment."""
+        value = self.get(key)
+        if value is not None:
+            return value
+        with self._lock:
+            gate = self._gates.setdefault(key, threading.Lock())
+        with gate:
+            value = self.get(key)
+            if value is None:
+                value = make()
+                self.put(key, value)
+        with self._lock:
+            self._gates.pop(key, None)
+        return value
 
     def get(self, key: str) -> Any:
         with self._lock:

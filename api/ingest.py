@@ -119,6 +119,7 @@ def store_batch(
     batch.response = json.dumps(body_out)
     session.add(batch)
     session.commit()
+    store.remember(session, batch, frame)
     return Answer(body_out)
 
 

@@ -25,6 +25,7 @@ import polars as pl
 from psycopg import sql
 from sqlmodel import Session, col, select
 
+from .frames import FRAMES
 from .models import BatchRecord
 
 STORED = "stored"
@@ -138,24 +139,68 @@ def batches_by_id(session: Session, ids: Sequence[int]) -> list[BatchRecord]:
 
 
 def load_frame(session: Session, batches: Sequence[BatchRecord]) -> pl.DataFrame:
-    """The rows of ``batches`` as one frame in the shape of ``Measurements.frame``, in stored order."""
+    """The rows of ``batches`` as one frame in the shape of ``Measurements.frame``, in stored order.
+
+    Stored batches come from :data:`api.frames.FRAMES` when they are there;
+    the others are read in one query and remembered.
+    """
     dimensions: dict[str, None] = {}
     for batch in batches:
         dimensions.update(dict.fromkeys(json.loads(batch.dimensions)))
-    ids = [batch.id for batch in batches if batch.id is not None]
-    if not ids:
-        raw = pl.DataFrame(schema=_SCHEMA)
-    else:
-        connection = session.connection()
-        if connection.dialect.name == "postgresql":
-            raw = _copy_out(connection.connection.driver_connection, ids)
+    frames: dict[int, pl.DataFrame] = {}
+    missing: list[BatchRecord] = []
+    database = _database(session)
+    for batch in batches:
+        assert batch.id is not None
+        cached = FRAMES.get((database, batch.id)) if batch.kind == STORED else None
+        if cached is None:
+            missing.append(batch)
         else:
-            marks = ", ".join("?" * len(ids))
-            result = connection.exec_driver_sql(
-                f"SELECT {_SELECTED} FROM measurement WHERE batch_id IN ({marks})", tuple(ids)
-            )
-            raw = pl.DataFrame(result.fetchall(), schema=_SCHEMA, orient="row")
-    return _unpack(raw, list(dimensions))
+            frames[batch.id] = cached
+    if missing:
+        raw = _read(session, [batch.id for batch in missing if batch.id is not None])
+        parts = {missing[0].id: raw} if len(missing) == 1 else _by_batch(raw)
+        for batch in missing:
+            assert batch.id is not None
+            frame = _unpack(parts.get(batch.id, raw.clear()), json.loads(batch.dimensions))
+            frames[batch.id] = frame
+            if batch.kind == STORED:
+                FRAMES.put((database, batch.id), frame)
+    columns = [*_FIXED, *dimensions]
+    if not batches:
+        return pl.DataFrame(schema={c: _SCHEMA.get(c, pl.String) for c in columns})
+    ordered = [frames[batch.id] for batch in batches if batch.id is not None]
+    return pl.concat(ordered, how="diagonal").select(columns)
+
+
+def remember(session: Session, batch: BatchRecord, frame: pl.DataFrame) -> None:
+    """Cache a stored batch's rows once its transaction has committed (never before: ids may be reused)."""
+    if batch.kind == STORED and batch.id is not None:
+        dimensions = json.loads(batch.dimensions)
+        FRAMES.put(
+            (_database(session), batch.id),
+            frame.select(*(pl.col(c).cast(_SCHEMA[c]) for c in _FIXED), *dimensions),
+        )
+
+
+def _database(session: Session) -> str:
+    """The cache's name for the session's database: its URL, schema option included."""
+    return session.connection().engine.url.render_as_string(hide_password=True)
+
+
+def _by_batch(raw: pl.DataFrame) -> dict[int, pl.DataFrame]:
+    return {int(key[0]): part for key, part in raw.partition_by("batch_id", as_dict=True).items()}
+
+
+def _read(session: Session, ids: list[int]) -> pl.DataFrame:
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        return _copy_out(connection.connection.driver_connection, ids)
+    marks = ", ".join("?" * len(ids))
+    result = connection.exec_driver_sql(
+        f"SELECT {_SELECTED} FROM measurement WHERE batch_id IN ({marks})", tuple(ids)
+    )
+    return pl.DataFrame(result.fetchall(), schema=_SCHEMA, orient="row")
 
 
 def _copy_out(raw: Any, ids: list[int]) -> pl.DataFrame:

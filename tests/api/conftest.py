@@ -30,7 +30,7 @@ TABLES = ("evaluation", "measurement", "measurement_batch", "policy_version", "p
 POLICIES = Path(__file__).parents[2] / "policies"
 
 
-def _postgres_unavailable(reason: str) -> None:
+def postgres_unavailable(reason: str) -> None:
     if os.environ.get("CI", "").lower() == "true":
         pytest.fail(f"PostgreSQL is required under CI=true: {reason}")
     pytest.skip(f"PostgreSQL unreachable: {reason}")
@@ -43,7 +43,7 @@ def postgres_schema() -> Iterator[str]:
     try:
         admin = psycopg.connect(POSTGRES_URL, autocommit=True, connect_timeout=3)
     except psycopg.OperationalError as exc:
-        _postgres_unavailable(str(exc).strip())
+        postgres_unavailable(str(exc).strip())
         return
     with admin:
         admin.execute(sql.SQL("CREATE SCHEMA {}").format(sql.Identifier(schema)))

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import create_engine
 
 from api.app import create_app
 from api.config import Settings
+
+from .conftest import postgres_unavailable
 
 
 def test_check_valid_lists_clauses_and_stores_nothing(client: TestClient, desk_source: str) -> None:
@@ -79,3 +82,24 @@ def test_body_over_the_limit_is_413_before_it_is_read(tmp_path: Path) -> None:
         assert response.status_code == 413
         assert "limit is 1,000 bytes" in response.json()["errors"][0]["message"]
         assert client.post("/v1/check", json={"source": "#\n"}).status_code == 200
+
+
+def test_streamed_body_over_the_limit_is_413_once_it_passes_the_limit(tmp_path: Path) -> None:
+    """A chunked body has no Content-Length: it is counted as it arrives."""
+    settings = Settings(database_url=f"sqlite:///{tmp_path / 'sla.db'}", max_body_bytes=1000)
+    with TestClient(create_app(settings=settings)) as client:
+        client.post("/v1/policies", json={"name": "p", "source": "#\n"})
+        chunks = iter([b"metric,time,value\n", b"x" * 600, b"x" * 600])
+        response = client.post(
+            "/v1/policies/p/measurements", content=chunks, headers={"Content-Type": "text/csv"}
+        )
+        assert response.status_code == 413
+
+
+def test_postgres_tests_skip_locally_but_fail_under_ci(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("CI", raising=False)
+    with pytest.raises(pytest.skip.Exception):
+        postgres_unavailable("connection refused")
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception):
+        postgres_unavailable("connection refused")

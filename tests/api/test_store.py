@@ -12,6 +12,7 @@ from polars.testing import assert_frame_equal
 from sqlmodel import Session
 
 from api import crud, db, domain, store
+from api.frames import FRAMES, FrameCache
 
 from .conftest import POSTGRES_URL
 
@@ -124,3 +125,43 @@ def test_migration_0002_keeps_the_rows_of_the_first_schema_in_order(empty_databa
     assert loaded["time"].to_list() == [3, 1, 2]
     assert loaded["site"].to_list() == ["A", None, "B"]
     engine.dispose()
+
+
+def test_cached_rows_are_the_rows_read_from_the_database(session: Session) -> None:
+    """The write-through cache must give exactly the database's frame, dimensions of all batches included."""
+    policy, _ = crud.create_policy(session, "desk", domain.read_policy(SIMPLE), None)
+    assert policy.id is not None
+    first = frame(
+        metric=["m", "m"], time=[2, 1], value=[1.5, None], start=[None, 0], end=[None, 1], site=["A", None]
+    )
+    second = frame(metric=["n"], time=[3], value=[2.0], start=[None], end=[None], channel=["web"])
+    for rows, dims in ((first, ["site"]), (second, ["channel"])):
+        batch = store.insert_batch(
+            session,
+            policy_id=policy.id,
+            kind=store.STORED,
+            frame=rows,
+            dimensions=dims,
+            body_hash="h",
+            created_at=NOW,
+        )
+        session.commit()
+        store.remember(session, batch, rows)
+    batches = store.stored_batches(session, policy.id)
+    cached = store.load_frame(session, batches)
+    FRAMES.clear()
+    from_database = store.load_frame(session, batches)
+    assert_frame_equal(cached, from_database)
+    assert from_database.columns == ["metric", "time", "value", "start", "end", "site", "channel"]
+
+
+def test_frame_cache_evicts_least_recently_used_beyond_its_row_budget() -> None:
+    cache = FrameCache(budget=5)
+    three = pl.DataFrame({"x": [1, 2, 3]})
+    cache.put(("db", 1), three)
+    cache.put(("db", 2), three.head(2))
+    assert cache.get(("db", 1)) is not None  # 1 is now the most recently used
+    cache.put(("db", 3), three.head(1))
+    assert cache.get(("db", 2)) is None and cache.get(("db", 1)) is not None
+    cache.put(("db", 4), pl.DataFrame({"x": list(range(6))}))
+    assert cache.get(("db", 4)) is None, "a batch over the whole budget is not kept"
