@@ -14,7 +14,7 @@ from dsl import ast
 
 from .compare import holds, whole_steps
 from .compiler import CompiledClause, CompiledPolicy
-from .explain import decimal, figure, money, number, test_text
+from .explain import decimal, figure, money, test_text
 
 HUNDRED = Decimal(100)
 CENT = Decimal("0.01")
@@ -119,16 +119,10 @@ def credit(clause: CompiledClause, value: float, terms: Terms) -> Award:
     if cash is not None:
         cash = round_cents(cash)
         assert terms.fee is not None
-        if isinstance(amount, ast.Ratio):
-            words.append(
-                f"{terms.describe(amount)} of the fee {money(terms.fee, terms.currency)} = "
-                f"{money(cash, terms.currency)}"
-            )
-        else:
-            shown = number(float(percent or 0))
-            words.append(
-                f"{money(cash, terms.currency)} is {shown}% of the fee {money(terms.fee, terms.currency)}"
-            )
+        words.append(
+            f"{terms.describe(amount)} of the fee {money(terms.fee, terms.currency)} = "
+            f"{money(cash, terms.currency)}"
+        )
     return Award(percent, cash, "; ".join(words))
 
 
