@@ -23,7 +23,7 @@ from .assemble import Range, Verdict, assemble
 from .compare import holds
 from .compiler import CompiledClause, CompiledPolicy, Grouping
 from .credits import Terms
-from .measurements import MeasurementError, Measurements
+from .measurements import Measurements
 from .report import Report
 from .rows import MetricRows, has_fault, validate
 from .windows import Span, to_micros, windows_between, zone_info
@@ -42,8 +42,8 @@ def evaluate(
     Without bounds the range runs from the first to the last measurement of the
     metrics the policy uses. Returns the :class:`Report`. Raises
     :class:`MeasurementError` (E62x, with row and field) for a row invalid
-    against the policy or a range that ends before it starts (E627), and
-    :class:`ValueError` for a bound without a UTC offset.
+    against the policy, and :class:`ValueError` for a bound without a UTC
+    offset or an ``end`` not after ``start``.
     """
     frame = measurements.frame
     used = sorted(compiled.used_metrics)
@@ -61,7 +61,7 @@ def evaluate(
     zone = zone_info(compiled.zone)
     terms = Terms.of(compiled)
     verdicts: list[list[Verdict]] = []
-    if span is None:
+    if span is None or span.stop <= span.first:
         verdicts = [[] for _ in compiled.clauses]
     else:
         metric_rows = {
@@ -86,9 +86,12 @@ def evaluate(
 
 
 def _range(start: datetime | None, end: datetime | None, first: int | None, last: int | None) -> Range | None:
+    """The evaluated range, or None when there is nothing to evaluate (no bounds, no measurements)."""
     for name, moment in (("start", start), ("end", end)):
         if moment is not None and moment.utcoffset() is None:
             raise ValueError(f"the range's {name} has no UTC offset")
+    if start is not None and end is not None and end <= start:
+        raise ValueError("the range ends before it starts")
     lo = to_micros(start) if start is not None else first
     if end is not None:
         stop = shown = to_micros(end)
@@ -99,7 +102,8 @@ def _range(start: datetime | None, end: datetime | None, first: int | None, last
     if lo is None:
         return None
     if stop <= lo:
-        raise MeasurementError("the range ends before it starts", field="to", code="E627")
+        # One bound lies beyond every measurement: the range holds no instant, so no window.
+        return Range(lo, lo, lo, end is not None)
     return Range(lo, stop, shown, end is not None)
 
 

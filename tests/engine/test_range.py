@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tests.engine.helpers import at, evaluate, windows
 
 
@@ -84,3 +86,23 @@ def test_start_end_rows_take_elapsed_time_for_an_elapsed_threshold() -> None:
     (window,) = windows(evaluate("sla t max <= 4h daily", rows))
     assert (window["value"], window["status"]) == (16200.0, "breached")
     assert "4h30m" in window["explanation"]
+
+
+def test_a_range_that_ends_before_it_starts_is_refused() -> None:
+    with pytest.raises(ValueError):
+        evaluate(
+            "sla x max <= 5 daily",
+            [{"metric": "x", "time": "2026-01-05T10:00:00Z", "value": 1}],
+            start=at("2026-01-06T00:00:00Z"),
+            end=at("2026-01-05T00:00:00Z"),
+        )
+
+
+def test_a_start_after_every_measurement_gives_no_window() -> None:
+    report = evaluate(
+        "sla x max <= 5 daily",
+        [{"metric": "x", "time": "2026-01-05T10:00:00Z", "value": 1}],
+        start=at("2026-02-01T00:00:00Z"),
+    )
+    assert windows(report) == []
+    assert report["range"]["from"] == "2026-02-01T00:00:00+00:00"
