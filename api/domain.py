@@ -212,6 +212,32 @@ def evaluate(
     return report.to_dict()
 
 
+class StoredRowError(MeasurementError):
+    """An invalid stored row, found when evaluating: located by its batch and its row in that batch."""
+
+    def __init__(self, error: MeasurementError, batch: int, row: int) -> None:
+        super().__init__(error.message, row=row, field=error.field, hint=error.hint, code=error.code)
+        self.batch = batch
+
+    def to_dicts(self) -> list[dict[str, Any]]:
+        return [{**item, "batch": self.batch} for item in super().to_dicts()]
+
+
+def locate(error: MeasurementError, batches: list[tuple[int, int]]) -> MeasurementError:
+    """``error`` about row r of stored batches concatenated, told as (batch id, row within it).
+
+    ``batches`` gives each batch's id and row count, in the order they were concatenated.
+    """
+    if error.row is None:
+        return error
+    row = error.row
+    for batch, rows in batches:
+        if row <= rows:
+            return StoredRowError(error, batch, row)
+        row -= rows
+    return error
+
+
 # --- diff ---------------------------------------------------------------------
 
 

@@ -60,7 +60,10 @@ def evaluate_policy(
     else:
         batches, source = store.stored_batches(session, policy.id), STORED
         measurements = domain.measurements_of(store.load_frame(session, batches))
-        report = domain.evaluate(text, measurements, start=first, end=last, version=record.version)
+        try:
+            report = domain.evaluate(text, measurements, start=first, end=last, version=record.version)
+        except domain.MeasurementError as exc:
+            raise domain.locate(exc, [(b.id or 0, b.rows) for b in batches]) from None
     evaluation = EvaluationRecord(
         policy_id=policy.id,
         policy_version_id=record.id,

@@ -155,3 +155,17 @@ def test_concurrent_retries_with_one_key_store_the_batch_once(server: str) -> No
     assert len(answers) == 1 and next(iter(answers))[0] == 201
     with httpx.Client(base_url=server, timeout=30) as http:
         assert http.post("/v1/policies/lat/evaluate", params=RANGE).json()["inputs"]["rows"] == 3
+
+
+def test_a_stored_row_the_policy_cannot_use_is_named_by_batch_and_row(client: TestClient) -> None:
+    """A ratio of 150% is well formed, so it is stored; evaluating it names batch 2, row 2."""
+    source = 'metric fix ratio\nkpi "Fix": fix mean >= 70% monthly\n'
+    client.post("/v1/policies", json={"name": "fix", "source": source})
+    good = [{"metric": "fix", "time": "2026-01-05T10:00:00Z", "value": 0.5}]
+    bad = [*good, {"metric": "fix", "time": "2026-01-06T10:00:00Z", "value": 1.5}]
+    client.post("/v1/policies/fix/measurements", json={"measurements": good})
+    second = client.post("/v1/policies/fix/measurements", json={"measurements": bad}).json()["batch"]
+    response = client.post("/v1/policies/fix/evaluate")
+    assert response.status_code == 422
+    [error] = response.json()["errors"]
+    assert (error["batch"], error["row"], error["field"]) == (second, 2, "value")
