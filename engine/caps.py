@@ -10,6 +10,7 @@ periods in time order, in the same way.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -18,7 +19,7 @@ from zoneinfo import ZoneInfo
 from dsl import ast
 
 from .credits import Terms, round_cents
-from .windows import RANK, Span, from_micros, window_holding, windows_between
+from .windows import RANK, Span, from_micros, windows_between
 
 _PERIODS_PER_YEAR = {ast.Period.MONTH: 12, ast.Period.QUARTER: 4, ast.Period.YEAR: 1}
 _MONTHS = {ast.Period.MONTH: 1, ast.Period.QUARTER: 3, ast.Period.YEAR: 12}
@@ -89,8 +90,12 @@ def settle(
     fee_window = ast.Window(fee.period)
     fee_rank = RANK[fee.period]
     periods: dict[Span, list[Claim]] = {span: [] for span in windows_between(fee_window, zone, first, last)}
-    for claim in claims:
-        span = window_holding(fee_window, zone, attribution_instant(claim, fee_rank))
+    instants = [attribution_instant(claim, fee_rank) for claim in claims]
+    # Every fee period any claim can fall in, found once; each claim then by bisection.
+    candidates = windows_between(fee_window, zone, min(instants), max(instants)) if instants else []
+    starts = [span.start for span in candidates]
+    for claim, instant in zip(claims, instants, strict=True):
+        span = candidates[bisect_right(starts, instant) - 1]
         receives = (claim.credit > 0 and not claim.earned_back) or claim.bonus > 0
         if span in periods or receives:
             periods.setdefault(span, []).append(claim)
