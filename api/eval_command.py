@@ -74,6 +74,9 @@ def run(args: argparse.Namespace) -> int:
     except engine.MeasurementError as exc:
         print(measurement_error_text(name, exc), file=sys.stderr)
         return BAD_INPUT
+    except ValueError as exc:
+        # The engine refuses a range it cannot evaluate (an empty one): the options were wrong.
+        raise UsageError(str(exc)) from None
     output = args.output or ("table" if sys.stdout.isatty() else "json")
     if output == "json":
         sys.stdout.write(report.to_json() + "\n")

@@ -83,7 +83,11 @@ def _clause_block(
         hidden = f"{met} met" + (f" and {empty} no-data" if empty else "")
         lines.append(paint(_DIM, f"  ... {hidden} windows not listed ({len(windows)} windows in all)"))
     summary = f"  breaches {clause['breaches']}"
-    if tag == "sla":
+    if tag == "sla" and currency is None:
+        # Without a fee the report gives percentages only; their sum is what a reader would add up.
+        owed = sum(w["credit_percent"] or 0 for w in windows if not w.get("earned_back"))
+        summary += f" · credit {_percent_number(owed)}% of the fee"
+    elif tag == "sla":
         summary += f" · credit {_money(clause.get('credit'), currency)}"
     lines.append(summary)
     chronic = clause.get("chronic")
@@ -130,7 +134,7 @@ def _window_row(
 def _periods_block(report: Mapping[str, Any], currency: str | None, paint: Any) -> list[str]:
     periods = report.get("periods") or []
     if not periods:
-        return ["No fee: credits are percentages of the fee only."]
+        return ["The policy states no fee: credits are percentages of the fee."]
     rows = []
     for period in periods:
         rows.append(

@@ -234,3 +234,22 @@ def test_scorecard_lists_only_unmet_windows_of_a_long_clause() -> None:
     assert "80% of values <= 20s" in text
     assert "2026-01-07" in text and "2026-01-08" not in text
     assert "29 met windows not listed" in text
+
+
+def test_scorecard_without_a_fee_shows_credits_as_percentages(
+    files: tuple[str, str], capsys: pytest.CaptureFixture[str], tmp_path: pathlib.Path
+) -> None:
+    """Without a fee: Jan p95 5h and Feb p95 6h breach, 5% each: 10% of the fee in all."""
+    policy = tmp_path / "nofee.sla"
+    policy.write_text('resolution_time p95 < 4h monthly where priority = "P1", credit 5% per breach\n')
+    status, out, _ = run(capsys, str(policy), files[1], "--format", "table")
+    assert status == 0
+    assert "breaches 2 · credit 10% of the fee" in out
+    assert "The policy states no fee" in out
+    assert json.loads(main_json(capsys, str(policy), files[1]))["total_credit"] is None
+
+
+def main_json(capsys: pytest.CaptureFixture[str], *argv: str) -> str:
+    status, out, _ = run(capsys, *argv, "--format", "json")
+    assert status == 0
+    return out
