@@ -75,3 +75,14 @@ def test_classify_tells_a_missing_offset_from_a_malformed_time() -> None:
     assert classify("01/03/2026 09:30Z").code == "E607"
     assert classify("2026-13-01T09:30:00Z").code == "E607"
     assert classify("1772357400").code == "E607"
+
+
+def test_leap_second_is_the_first_second_of_the_next_minute() -> None:
+    assert parse_instant("2026-12-31T23:59:60Z") == parse_instant("2027-01-01T00:00:00Z")
+    assert parse_instant("2026-12-31 23:59:60Z") == parse_instant("2027-01-01T00:00:00Z")
+
+
+def test_hour_24_is_refused() -> None:
+    assert parse_instant("2026-03-01T24:00:00Z") is None
+    assert parse_instant("2026-03-01 24:00Z") is None
+    assert classify("2026-03-01T24:00:00Z").code == "E607"
