@@ -7,10 +7,11 @@
 
 from __future__ import annotations
 
-import json
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
+from json.encoder import encode_basestring
 from typing import Any
 
 from .windows import Span, isoformat, zone_info
@@ -94,9 +95,13 @@ class Report:
 
     def _document(self, money: MoneyWriter) -> dict[str, Any]:
         zone = zone_info(self.zone)
+        written: dict[int, str] = {}
 
         def when(instant: int) -> str:
-            return isoformat(instant, zone)
+            # Clauses over the same windows share their instants: format each once.
+            if instant not in written:
+                written[instant] = isoformat(instant, zone)
+            return written[instant]
 
         return {
             "policy": self.policy,
@@ -183,10 +188,30 @@ class _Cents:
 
 
 def _write(value: Any) -> str:
-    if isinstance(value, dict):
-        return "{" + ", ".join(f"{json.dumps(k)}: {_write(v)}" for k, v in value.items()) + "}"
-    if isinstance(value, list):
+    """JSON text as ``json.dumps(value, ensure_ascii=False)`` writes it, with :class:`_Cents` as numbers.
+
+    Dispatch on the exact type, since a report holds only these; written out here
+    because calling ``json.dumps`` for each of a large report's scalars is slow.
+    """
+    kind = type(value)
+    if kind is str:
+        return encode_basestring(value)
+    if kind is dict:
+        return "{" + ", ".join(f"{encode_basestring(k)}: {_write(v)}" for k, v in value.items()) + "}"
+    if kind is list:
         return "[" + ", ".join(_write(v) for v in value) + "]"
-    if isinstance(value, _Cents):
-        return value.text
-    return json.dumps(value, ensure_ascii=False, allow_nan=False)
+    if kind is _Cents:
+        return str(value.text)
+    if value is None:
+        return "null"
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if kind is int:
+        return int.__repr__(value)
+    if kind is float:
+        if not math.isfinite(value):
+            raise ValueError("a report holds only finite numbers")
+        return float.__repr__(value)
+    raise TypeError(f"cannot write {kind.__name__} in a report")
