@@ -115,7 +115,7 @@ def filter_expression(tests: tuple[ast.DimensionTest, ...], columns: frozenset[s
         if test.dimension not in columns:
             keep = keep & pl.lit(negated)
             continue
-        column = pl.col(test.dimension)
+        column = pl.col(test.dimension).cast(pl.String)
         member = column.is_in(list(test.values)).fill_null(False)
         keep = keep & (member.not_() if negated else member)
     return keep
