@@ -48,7 +48,13 @@ def evaluate(
     frame = measurements.frame
     used = sorted(compiled.used_metrics)
     # One lazy query per metric, collected together so polars can run them side by side.
-    queries = [frame.lazy().filter(pl.col("metric") == metric) for metric in used]
+    # Only the columns the metric's clauses read: copying text columns is the dear part.
+    queries = [
+        frame.lazy()
+        .filter(pl.col("metric") == metric)
+        .select("time", "value", "start", "end", *_dimensions(compiled, metric, frame.columns))
+        for metric in used
+    ]
     parts = dict(zip(used, pl.collect_all(queries), strict=True))
     kinds = {metric: compiled.metric_kinds[metric] for metric in used}
     if any(has_fault(parts[m], kinds[m]) for m in used):
@@ -83,6 +89,11 @@ def evaluate(
                 )
             verdicts.append(_verdicts(clause, groups[clause.grouping], spans[window], span, terms))
     return assemble(compiled, verdicts, span, terms, unused_rows, version)
+
+
+def _dimensions(compiled: CompiledPolicy, metric: str, columns: list[str]) -> list[str]:
+    names = {t.dimension for c in compiled.clauses if c.metric == metric for t in c.grouping.filter}
+    return sorted(names & set(columns))
 
 
 def _range(start: datetime | None, end: datetime | None, first: int | None, last: int | None) -> Range | None:
