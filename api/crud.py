@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import text, update
+from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -157,8 +157,3 @@ def archive_policy(session: Session, name: str) -> PolicyRecord:
         session.add(policy)
         session.commit()
     return policy
-
-
-def database_ok(session: Session) -> None:
-    """Raises when the database does not answer a trivial query."""
-    session.execute(text("SELECT 1"))

@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter
-from fastapi.responses import JSONResponse
 
 from .. import db
 from ..deps import EngineDep
+from ..errors import error_response
 from ..models import ErrorResponse, Health
 
 router = APIRouter(tags=["health"])
@@ -20,12 +20,6 @@ def healthz(engine: EngineDep) -> Any:
     try:
         db.ping(engine)
     except Exception as exc:  # any failure to reach the database is the answer, not a crash
-        return JSONResponse(
-            {
-                "errors": [
-                    {"code": "database_unavailable", "message": f"database unreachable: {type(exc).__name__}"}
-                ]
-            },
-            status_code=503,
-        )
+        reason = f"database unreachable: {type(exc).__name__}"
+        return error_response(503, [{"code": "database_unavailable", "message": reason}])
     return {"status": "ok", "database": engine.dialect.name}
