@@ -43,3 +43,10 @@ def test_filters_joined_with_and_must_all_hold() -> None:
 
 def test_values_compare_with_their_case() -> None:
     assert _count('priority = "p1"') == 0
+
+
+def test_long_value_lists_follow_the_same_rules() -> None:
+    """Nine listed values (another code path): P1 and P2 match `in`, the row lacking it `not in`."""
+    listed = ", ".join(f'"P{i}"' for i in range(1, 10))
+    assert _count(f"priority in ({listed})") == 2
+    assert _count(f"priority not in ({listed})") == 1
