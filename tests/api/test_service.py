@@ -103,3 +103,19 @@ def test_postgres_tests_skip_locally_but_fail_under_ci(monkeypatch: pytest.Monke
     monkeypatch.setenv("CI", "true")
     with pytest.raises(pytest.fail.Exception):
         postgres_unavailable("connection refused")
+
+
+def test_an_unexpected_fault_is_500_in_the_error_shape_without_details(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*_: object, **__: object) -> None:
+        raise RuntimeError("secret internals")
+
+    monkeypatch.setattr("api.crud.list_policies", broken)
+    app = create_app(f"sqlite:///{tmp_path / 'sla.db'}")
+    with TestClient(app, raise_server_exceptions=False) as client:
+        response = client.get("/v1/policies")
+    assert response.status_code == 500
+    assert response.json() == {
+        "errors": [{"code": "internal", "message": "internal error; the service logged it"}]
+    }
