@@ -3,7 +3,7 @@
 Loops, ``sorted`` and ``Fraction``; it shares no code with ``engine/`` so that
 the property test comparing the two can catch a mistake in either. It covers
 what the generated policies use: monthly fees, percentage credits and caps,
-daily / weekly / monthly windows (also ``from day N``), filters, every
+daily / weekly / monthly (also ``from day N``) / quarterly windows, filters, every
 aggregation, the share form, tiers, linear credits, pool credits, ``max``,
 earn-back, chronic failure, bonuses, the cap and the annual cap.
 """
@@ -61,6 +61,11 @@ def _window_start_day(window: ast.Window, day: date) -> date:
     if window.period is ast.Period.WEEK:
         return day - timedelta(days=day.weekday())
     anchor = window.anchor_day or 1
+    if window.period is ast.Period.QUARTER:
+        # Quarters of the calendar year (the generated policies use no anchor month).
+        start = date(day.year, (day.month - 1) // 3 * 3 + 1, anchor)
+        assert start <= day or anchor > 1
+        return start
     start = date(day.year, day.month, anchor)
     if start > day:
         start = date(day.year - 1, 12, anchor) if day.month == 1 else date(day.year, day.month - 1, anchor)
@@ -72,7 +77,9 @@ def _next_day(window: ast.Window, day: date) -> date:
         return day + timedelta(days=1)
     if window.period is ast.Period.WEEK:
         return day + timedelta(days=7)
-    return date(day.year + 1, 1, day.day) if day.month == 12 else date(day.year, day.month + 1, day.day)
+    months = 3 if window.period is ast.Period.QUARTER else 1
+    index = day.year * 12 + day.month - 1 + months
+    return date(index // 12, index % 12 + 1, day.day)
 
 
 def _windows(
@@ -231,9 +238,12 @@ def _settle(policy: ast.Policy, clauses: list[RefClause], zone: ZoneInfo) -> lis
         return []
     fee = policy.fee.amount.amount
     by_month: dict[tuple[int, int], list[tuple[tuple[datetime, int], RefWindow]]] = {}
-    for number, clause in enumerate(clauses):
+    for number, (clause, source) in enumerate(zip(clauses, policy.clauses, strict=True)):
+        longer = source.window.period in (ast.Period.QUARTER, ast.Period.YEAR)
         for window in clause.windows:
-            local = window.start.astimezone(zone)
+            # A window longer than the (monthly) fee period goes to the month of its last instant.
+            instant = window.end - timedelta(microseconds=1) if longer else window.start
+            local = instant.astimezone(zone)
             by_month.setdefault((local.year, local.month), []).append(((window.start, number), window))
     cap = (
         policy.cap.amount.fraction * fee if policy.cap and isinstance(policy.cap.amount, ast.Ratio) else None

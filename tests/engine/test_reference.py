@@ -32,7 +32,7 @@ def clauses(draw: st.DrawFn, index: int, pool: bool) -> str:
         condition = f"{percent}% of {metric} {op} {target}"
     else:
         condition = f"{metric} {draw(st.sampled_from(AGGREGATIONS))} {op} {target}"
-    window = draw(st.sampled_from(["daily", "weekly", "monthly", "monthly from day 16"]))
+    window = draw(st.sampled_from(["daily", "weekly", "monthly", "monthly from day 16", "quarterly"]))
     text = f'{"kpi" if kpi else "sla"} "c{index}": {condition} {window}'
     text += draw(
         st.sampled_from(
