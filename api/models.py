@@ -218,3 +218,48 @@ class BatchPublic(BaseModel):
 class Health(BaseModel):
     status: str
     database: str
+
+
+class EvaluationInputs(BaseModel):
+    """What a stored report was computed from (see docs/api.md, Reproducibility)."""
+
+    policy: str
+    version: int
+    from_: str | None = Field(alias="from")
+    to: str | None
+    measurements: str = Field(description="`stored` or `posted`")
+    batches: list[int]
+    rows: int
+    evaluated_at: str
+
+
+class ReportPublic(BaseModel):
+    """The report of interfaces.md with its ``id`` and ``inputs``; documents the answer, never filters it."""
+
+    model_config = ConfigDict(extra="allow")
+
+    id: int
+    policy: str | None
+    version: int | None
+    currency: str | None
+    range: dict[str, str | None]
+    clauses: list[dict[str, Any]]
+    periods: list[dict[str, Any]]
+    total_credit: float | None
+    total_bonus: float | None
+    inputs: EvaluationInputs
+
+
+class RerunPublic(BaseModel):
+    id: int
+    identical: bool
+    report: dict[str, Any]
+
+
+class DiffPublic(BaseModel):
+    """The diff of interfaces.md: ``changes``, and ``replay`` when measurements were given or stored."""
+
+    model_config = ConfigDict(extra="allow")
+
+    changes: list[dict[str, Any]]
+    replay: dict[str, Any] | None = None

@@ -8,10 +8,11 @@ from fastapi import APIRouter, Path, Query
 
 from .. import crud, diffs
 from ..deps import SessionDep
-from ..models import NAME_PATTERN, DiffIn, ErrorResponse
+from ..models import NAME_PATTERN, DiffIn, DiffPublic, ErrorResponse
 
 router = APIRouter(tags=["diff"])
 ERRORS: dict[int | str, dict[str, Any]] = {
+    200: {"model": DiffPublic},
     404: {"model": ErrorResponse, "description": "no such policy or version"},
     413: {"model": ErrorResponse, "description": "a policy over the language's limits"},
     422: {"model": ErrorResponse, "description": "an invalid text (errors name `old` or `new`) or row"},

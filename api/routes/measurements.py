@@ -16,7 +16,7 @@ from starlette.concurrency import run_in_threadpool
 
 from .. import evaluations, ingest
 from ..deps import EngineDep, SettingsDep
-from ..models import NAME_PATTERN, BatchPublic, ErrorResponse
+from ..models import NAME_PATTERN, BatchPublic, ErrorResponse, ReportPublic
 
 router = APIRouter(prefix="/v1/policies", tags=["measurements"])
 PolicyName = Annotated[str, Path(pattern=NAME_PATTERN, description="the policy's name")]
@@ -72,7 +72,7 @@ async def store_measurements(
     return JSONResponse(answer.body, status_code=answer.status, headers=headers)
 
 
-@router.post("/{name}/evaluate", responses=ERRORS, openapi_extra=BODY)
+@router.post("/{name}/evaluate", responses={200: {"model": ReportPublic}, **ERRORS}, openapi_extra=BODY)
 async def evaluate(
     name: PolicyName,
     request: Request,
