@@ -32,3 +32,11 @@ def test_start_applies_the_migrations_and_running_them_again_changes_nothing(dat
     tables = set(inspect(engine).get_table_names())
     assert {"policy", "policy_version", "measurement_batch", "measurement", "evaluation"} <= tables
     engine.dispose()
+
+
+def test_sqlite_runs_in_wal_mode_with_foreign_keys(tmp_path: Path) -> None:
+    engine = db.make_engine(f"sqlite:///{tmp_path / 'sla.db'}")
+    with engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+    engine.dispose()
