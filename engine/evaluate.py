@@ -23,7 +23,7 @@ from .assemble import Range, Verdict, assemble
 from .compare import holds
 from .compiler import CompiledClause, CompiledPolicy, Grouping
 from .credits import Terms
-from .measurements import Measurements
+from .measurements import SCHEMA, Measurements
 from .report import Report
 from .rows import MetricRows, has_fault, validate
 from .windows import Span, to_micros, windows_between, zone_info
@@ -46,6 +46,10 @@ def evaluate(
     offset or an ``end`` not after ``start``.
     """
     frame = measurements.frame
+    missing = [pl.lit(None, dtype).alias(name) for name, dtype in SCHEMA.items() if name not in frame.columns]
+    if missing:
+        # A frame built by hand may leave out the optional start/end columns.
+        frame = frame.with_columns(missing)
     used = sorted(compiled.used_metrics)
     # One lazy query per metric, collected together so polars can run them side by side.
     # Only the columns the metric's clauses read: copying text columns is the dear part.
