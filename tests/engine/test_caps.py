@@ -123,3 +123,24 @@ def test_cap_applies_before_the_annual_cap() -> None:
     rows = [_breach(f"2026-0{m}-05T10:00:00Z") for m in (1, 2, 3, 4, 5)]
     report = evaluate(policy, rows)
     assert [p["credit"] for p in report["periods"]] == [300.0, 300.0, 300.0, 300.0, 0.0]
+
+
+def test_fee_periods_align_in_the_policy_time_zone() -> None:
+    """In London, July 2026 runs from 00:00+01:00; a breach at 23:30Z on 30 June is already 1 July."""
+    report = evaluate(
+        'fee 1000 EUR monthly\ntimezone "Europe/London"\nsla x max <= 5 monthly, credit 1%',
+        [_breach("2026-06-30T23:30:00Z")],
+    )
+    assert [(p["start"], p["credit"]) for p in report["periods"]] == [("2026-07-01T00:00:00+01:00", 10.0)]
+
+
+def test_a_year_under_a_quarterly_fee_is_credited_in_the_last_quarter() -> None:
+    """A 2026 yearly window ends 2027-01-01: its last instant lies in Q4, which receives 1% of 3000 = 30."""
+    report = evaluate(
+        "fee 3000 EUR quarterly\nsla x max <= 5 yearly, credit 1%",
+        [_breach("2026-02-05T10:00:00Z")],
+    )
+    assert [(p["start"][:10], p["credit"]) for p in report["periods"]] == [
+        ("2026-01-01", 0.0),
+        ("2026-10-01", 30.0),
+    ]
