@@ -1,4 +1,4 @@
-"""A bounded in-memory cache of stored batches' rows, by database and batch id.
+"""A bounded in-memory cache of stored batches' rows, by database and batch.
 
 A stored batch never changes once committed (nothing is updated or deleted),
 so its rows, once read or written, can be served from memory with no risk of
@@ -17,27 +17,27 @@ import polars as pl
 
 
 class FrameCache:
-    """(database URL, batch id) -> frame, holding at most ``budget`` rows in all."""
+    """A batch's key (database, id, body hash, time stored) -> its frame; at most ``budget`` rows in all."""
 
     def __init__(self, budget: int) -> None:
         self.budget = budget
-        self._frames: OrderedDict[tuple[str, int], pl.DataFrame] = OrderedDict()
+        self._frames: OrderedDict[str, pl.DataFrame] = OrderedDict()
         self._rows = 0
         self._lock = threading.Lock()
 
-    def get(self, batch_id: tuple[str, int]) -> pl.DataFrame | None:
+    def get(self, key: str) -> pl.DataFrame | None:
         with self._lock:
-            frame = self._frames.get(batch_id)
+            frame = self._frames.get(key)
             if frame is not None:
-                self._frames.move_to_end(batch_id)
+                self._frames.move_to_end(key)
             return frame
 
-    def put(self, batch_id: tuple[str, int], frame: pl.DataFrame) -> None:
+    def put(self, key: str, frame: pl.DataFrame) -> None:
         """Remember a committed batch's rows; a frame over the whole budget is not kept."""
         with self._lock:
-            if frame.height > self.budget or batch_id in self._frames:
+            if frame.height > self.budget or key in self._frames:
                 return
-            self._frames[batch_id] = frame
+            self._frames[key] = frame
             self._rows += frame.height
             while self._rows > self.budget:
                 _, evicted = self._frames.popitem(last=False)

@@ -152,7 +152,7 @@ def load_frame(session: Session, batches: Sequence[BatchRecord]) -> pl.DataFrame
     database = _database(session)
     for batch in batches:
         assert batch.id is not None
-        cached = FRAMES.get((database, batch.id)) if batch.kind == STORED else None
+        cached = FRAMES.get(_key(database, batch)) if batch.kind == STORED else None
         if cached is None:
             missing.append(batch)
         else:
@@ -165,7 +165,7 @@ def load_frame(session: Session, batches: Sequence[BatchRecord]) -> pl.DataFrame
             frame = _unpack(parts.get(batch.id, raw.clear()), json.loads(batch.dimensions))
             frames[batch.id] = frame
             if batch.kind == STORED:
-                FRAMES.put((database, batch.id), frame)
+                FRAMES.put(_key(database, batch), frame)
     columns = [*_FIXED, *dimensions]
     if not batches:
         return pl.DataFrame(schema={c: _SCHEMA.get(c, pl.String) for c in columns})
@@ -178,9 +178,14 @@ def remember(session: Session, batch: BatchRecord, frame: pl.DataFrame) -> None:
     if batch.kind == STORED and batch.id is not None:
         dimensions = json.loads(batch.dimensions)
         FRAMES.put(
-            (_database(session), batch.id),
+            _key(_database(session), batch),
             frame.select(*(pl.col(c).cast(_SCHEMA[c]) for c in _FIXED), *dimensions),
         )
+
+
+def _key(database: str, batch: BatchRecord) -> str:
+    """A batch's identity for the cache: an id alone may name another batch in a database made anew."""
+    return f"{database}|{batch.id}|{batch.body_hash}|{batch.created_at.isoformat()}"
 
 
 def _database(session: Session) -> str:

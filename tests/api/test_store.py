@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
 
@@ -34,6 +35,8 @@ def frame(**columns: list[object]) -> pl.DataFrame:
 
 @pytest.fixture
 def session(database_url: str) -> Iterator[Session]:
+    """A session on an empty database; batch ids restart, so no cached frame may outlive the test."""
+    FRAMES.clear()
     engine = db.make_engine(database_url)
     db.migrate(engine)
     with Session(engine) as opened:
@@ -61,7 +64,7 @@ def test_rows_round_trip_exactly_with_nulls_quotes_and_extreme_values(session: S
             kind=store.STORED,
             frame=batch,
             dimensions=dims,
-            body_hash="h",
+            body_hash=uuid.uuid4().hex,
             created_at=NOW,
         )
     session.commit()
@@ -80,7 +83,7 @@ def test_batches_posted_to_evaluate_are_not_stored_measurements(session: Session
         kind=store.EVALUATED,
         frame=rows,
         dimensions=[],
-        body_hash="h",
+        body_hash=uuid.uuid4().hex,
         created_at=NOW,
     )
     session.commit()
@@ -142,7 +145,7 @@ def test_cached_rows_are_the_rows_read_from_the_database(session: Session) -> No
             kind=store.STORED,
             frame=rows,
             dimensions=dims,
-            body_hash="h",
+            body_hash=uuid.uuid4().hex,
             created_at=NOW,
         )
         session.commit()
@@ -158,10 +161,10 @@ def test_cached_rows_are_the_rows_read_from_the_database(session: Session) -> No
 def test_frame_cache_evicts_least_recently_used_beyond_its_row_budget() -> None:
     cache = FrameCache(budget=5)
     three = pl.DataFrame({"x": [1, 2, 3]})
-    cache.put(("db", 1), three)
-    cache.put(("db", 2), three.head(2))
-    assert cache.get(("db", 1)) is not None  # 1 is now the most recently used
-    cache.put(("db", 3), three.head(1))
-    assert cache.get(("db", 2)) is None and cache.get(("db", 1)) is not None
-    cache.put(("db", 4), pl.DataFrame({"x": list(range(6))}))
-    assert cache.get(("db", 4)) is None, "a batch over the whole budget is not kept"
+    cache.put("db|1", three)
+    cache.put("db|2", three.head(2))
+    assert cache.get("db|1") is not None  # 1 is now the most recently used
+    cache.put("db|3", three.head(1))
+    assert cache.get("db|2") is None and cache.get("db|1") is not None
+    cache.put("db|4", pl.DataFrame({"x": list(range(6))}))
+    assert cache.get("db|4") is None, "a batch over the whole budget is not kept"
