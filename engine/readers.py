@@ -49,8 +49,9 @@ def read_measurements(
     :class:`MeasurementError` for an unknown format or the first invalid row.
     """
     chosen = format_of(source, format, filename)
-    data = _bytes(source)
-    return measurements_from_frame(_READERS[chosen](data), blanks_are_null=chosen == "csv")
+    # No name holds the file's bytes: they are freed once decoded, before the columns are checked.
+    raw = _READERS[chosen](_bytes(source))
+    return measurements_from_frame(raw, blanks_are_null=chosen == "csv")
 
 
 def format_of(source: Source | None, format: str | None = None, filename: str | None = None) -> str:
