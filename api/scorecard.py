@@ -9,6 +9,7 @@ not met and say how many met windows were left out.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
@@ -16,6 +17,8 @@ from typing import Any
 from dsl import ast
 
 MANY_WINDOWS = 14
+# The clause's name as the canonical text writes it: sla "P1 resolution": ...
+_NAMED = re.compile(r'^(?:sla|kpi) "((?:[^"\\]|\\.)*)":')
 
 _SYMBOLS = {"<": "<", "<=": "<=", ">": ">", ">=": ">="}
 _STATUS = {"met": "met", "breached": "BREACHED", "insufficient": "insufficient", "no_data": "no data"}
@@ -53,15 +56,17 @@ def _title(report: Mapping[str, Any], paint: Any) -> str:
     version = f" v{report['version']}" if report.get("version") is not None else ""
     span = report.get("range") or {}
     when = f"{span['from']} to {span['to']}" if span.get("from") else "no measurements in range"
-    return paint(_BOLD, f"{name}{version}") + f"  ({when})"
+    money = f"  fees in {report['currency']}" if report.get("currency") else ""
+    return paint(_BOLD, f"{name}{version}") + f"  ({when}){money}"
 
 
 def _clause_block(
     clause: Mapping[str, Any], kind: ast.MetricKind | None, currency: str | None, paint: Any
 ) -> list[str]:
-    name = clause["id"]
+    named = _NAMED.match(clause.get("text") or "")
+    name = f"{named.group(1)} ({clause['id']})" if named else clause["id"]
     tag = "kpi" if clause["kind"] == "kpi" else "sla"
-    header = paint(_BOLD, f"{name}") + f"  [{tag}] {clause['metric']} {_target(clause, kind)}"
+    header = paint(_BOLD, name) + f"  [{tag}] {clause['metric']} {_target(clause, kind)}"
     if clause.get("owner"):
         header += f"  owner: {clause['owner']}"
     if clause.get("chronic"):

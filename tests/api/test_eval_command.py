@@ -82,7 +82,8 @@ def test_scorecard_shows_figures_in_clause_units_statuses_and_totals(
     status, out, _ = run(capsys, *files, "--format", "table")
     assert status == 0
     lines = out.splitlines()
-    assert lines[0].startswith("Demo Desk")
+    assert lines[0].startswith("Demo Desk") and lines[0].endswith("fees in EUR")
+    assert any(line.startswith("P1 resolution (p1-resolution)  [sla]") for line in lines)
     january_p1 = next(line for line in lines if line.strip().startswith("2026-01") and "5h" in line)
     assert "BREACHED" in january_p1 and "< 4h" in january_p1 and "384.62" in january_p1
     assert any("98.5%" in line and ">= 99.9%" in line and "615.38" in line for line in lines)
