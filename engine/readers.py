@@ -116,12 +116,24 @@ def measurements_from_frame(raw: pl.DataFrame, *, blanks_are_null: bool = False)
             if fault is not None:
                 faults.append(fault)
             dims.append(series)
+    # Row rules are judged on what each row gives (nullness), so that a row breaking one is reported
+    # before a later row's unreadable time; end < start only once both columns parsed.
+    given = {name: raw[name] if name in raw.columns else instants[name] for name in _INSTANT_COLUMNS}
+    ordered = not any(f.field in ("start", "end") for f in faults)
+    row_fault = _row_fault(
+        raw["value"] if "value" in raw.columns else value,
+        instants["start"] if ordered else given["start"],
+        instants["end"] if ordered else given["end"],
+        given["time"],
+        ordered=ordered,
+    )
+    if row_fault is not None:
+        faults.append(row_fault)
     if faults:
         raise min(faults, key=lambda f: f.row or 0)
     frame = pl.DataFrame(
         [metric, instants["time"], value, instants["start"], instants["end"], *dims]
     ).with_columns(time=pl.coalesce("time", "end"))
-    _check_rows(frame)
     return Measurements(frame)
 
 
@@ -207,9 +219,14 @@ def _check_columns(raw: pl.DataFrame) -> None:
         )
 
 
-def _check_rows(frame: pl.DataFrame) -> None:
-    """Row rules across columns: value xor start/end, a time for every row, end not before start."""
-    value, start, end = frame["value"], frame["start"], frame["end"]
+def _row_fault(
+    value: pl.Series, start: pl.Series, end: pl.Series, time: pl.Series, *, ordered: bool
+) -> MeasurementError | None:
+    """The earliest row breaking a rule across columns: value xor start/end, a time, end not before start.
+
+    Only the nullness of ``value``, ``start``, ``end`` and ``time`` matters, except
+    that with ``ordered`` (both parsed to microseconds) ``end < start`` is checked.
+    """
     checks: list[tuple[pl.Series, Callable[[int], MeasurementError]]] = [
         (
             value.is_not_null() & (start.is_not_null() | end.is_not_null()),
@@ -232,7 +249,7 @@ def _check_rows(frame: pl.DataFrame) -> None:
             ),
         ),
         (
-            frame["time"].is_null(),
+            time.is_null() & end.is_null(),
             lambda row: MeasurementError(
                 "the row has no time",
                 row=row,
@@ -241,17 +258,20 @@ def _check_rows(frame: pl.DataFrame) -> None:
                 hint="give time (or end); " + TIME_HINT,
             ),
         ),
-        (
-            end < start,
-            lambda row: MeasurementError(
-                "end is before start",
-                row=row,
-                field="end",
-                code="E612",
-                hint="check the order of start and end",
-            ),
-        ),
     ]
+    if ordered:
+        checks.append(
+            (
+                end < start,
+                lambda row: MeasurementError(
+                    "end is before start",
+                    row=row,
+                    field="end",
+                    code="E612",
+                    hint="check the order of start and end",
+                ),
+            )
+        )
     first: tuple[int, Callable[[int], MeasurementError]] | None = None
     for mask, error in checks:
         hits = mask.fill_null(False)
@@ -259,8 +279,7 @@ def _check_rows(frame: pl.DataFrame) -> None:
             index = int(hits.arg_true()[0])
             if first is None or index < first[0]:
                 first = (index, error)
-    if first is not None:
-        raise first[1](first[0] + 1)
+    return None if first is None else first[1](first[0] + 1)
 
 
 def _instants(column: pl.Series) -> tuple[pl.Series, MeasurementError | None]:

@@ -198,3 +198,22 @@ def test_error_prints_row_field_and_hint() -> None:
         "field": "time",
         "hint": error.hint,
     }
+
+
+def test_row_rule_in_an_early_row_is_reported_before_a_later_unreadable_time() -> None:
+    """Row 1 gives a value and start/end; row 2's time has no offset: row 1 is reported."""
+    error = reject(
+        HEADER
+        + "resolution_time,,3600,2026-01-05T09:00:00Z,2026-01-05T10:00:00Z,P1\n"
+        + "resolution_time,2026-01-05T10:00:00,3600,,,P1\n"
+    )
+    assert where(error) == ("E610", 1, "value")
+
+
+def test_end_before_start_is_reported_before_a_later_bad_value() -> None:
+    error = reject(
+        HEADER
+        + "resolution_time,,,2026-01-05T10:00:00Z,2026-01-05T09:00:00Z,P1\n"
+        + "resolution_time,2026-01-05T10:00:00Z,x,,,P1\n"
+    )
+    assert where(error) == ("E612", 1, "end")

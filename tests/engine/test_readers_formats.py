@@ -110,12 +110,14 @@ def test_typed_columns_round_trip_with_zoned_timestamps(fmt: str, tmp_path: path
 
 
 def test_naive_timestamp_column_is_refused() -> None:
-    frame = pl.DataFrame({"metric": ["x", "x"], "time": [None, datetime(2026, 1, 1)], "value": [1.0, 2.0]})
+    frame = pl.DataFrame(
+        {"metric": ["x", "x"], "time": [datetime(2026, 1, 1), datetime(2026, 1, 2)], "value": [1.0, 2.0]}
+    )
     buffer = io.BytesIO()
     frame.write_parquet(buffer)
     with pytest.raises(MeasurementError) as info:
         read_measurements(buffer.getvalue(), "parquet")
-    assert (info.value.code, info.value.row, info.value.field) == ("E606", 2, "time")
+    assert (info.value.code, info.value.row, info.value.field) == ("E606", 1, "time")
 
 
 def test_non_text_dimension_column_is_refused() -> None:
