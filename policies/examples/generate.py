@@ -3,7 +3,8 @@
 Deterministic (fixed seeds), so that the checked-in files can be rebuilt and
 reviewed: each month's data is drawn to give the outcome noted beside it
 (met, breached, insufficient, tiers, earn-back, chronic failure, caps). The
-expected reports are then made with ``sla eval POLICY FILE --format json``
+expected reports are then made with ``sla eval POLICY FILE --format json``,
+indented with ``python -m json.tool --indent 2``,
 and reviewed by hand (see docs/measurements.md, Examples).
 
     .venv/bin/python policies/examples/generate.py
