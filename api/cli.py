@@ -11,10 +11,12 @@ import argparse
 import importlib
 import sys
 from collections.abc import Sequence
+from datetime import datetime
 from pathlib import Path
 from typing import NoReturn
 
 import dsl
+from engine.instants import range_bound
 
 USAGE = 2
 
@@ -52,6 +54,25 @@ def load_policy(name: str) -> dsl.CheckedPolicy:
     source = read_text(name)
     filename = "<stdin>" if name == "-" else name
     return dsl.check(dsl.parse(source, filename=filename), source=source, filename=filename)
+
+
+def range_bounds(
+    checked: dsl.CheckedPolicy, start: str | None, end: str | None
+) -> tuple[datetime | None, datetime | None]:
+    """``--from`` and ``--to`` read as :func:`engine.instants.range_bound` reads them, in the
+    policy's time zone when they carry no offset; raises :class:`UsageError` for a bad or empty range."""
+    timezone = checked.policy.timezone
+    zone = timezone.value if timezone is not None else "UTC"
+    bounds: list[datetime | None] = []
+    for option, text in (("--from", start), ("--to", end)):
+        try:
+            bounds.append(None if text is None else range_bound(text, zone))
+        except ValueError as exc:
+            raise UsageError(f"{option}: {exc}") from None
+    first, last = bounds
+    if first is not None and last is not None and last <= first:
+        raise UsageError("--to must be later than --from")
+    return first, last
 
 
 def _check(args: argparse.Namespace) -> int:

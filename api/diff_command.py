@@ -11,7 +11,6 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -19,12 +18,11 @@ from typing import Any
 import dsl
 import engine
 from engine.diff import PolicyDiff, diff
-from engine.instants import parse_instant
 from engine.readers import FORMATS, read_measurements
 from engine.replay import Replay, replay
 from engine.windows import isoformat, zone_info
 
-from .cli import USAGE, UsageError, load_policy
+from .cli import USAGE, UsageError, load_policy, range_bounds
 from .eval_command import measurement_error_text
 
 UNCHANGED, CHANGED = 0, 1
@@ -46,10 +44,16 @@ def add_parser(subparsers: Any) -> None:
         "--input-format", choices=FORMATS, help="the measurements' format, whatever the extension"
     )
     parser.add_argument(
-        "--from", dest="start", metavar="T", help="replay from T, inclusive (ISO 8601 with offset)"
+        "--from",
+        dest="start",
+        metavar="T",
+        help="replay from T, inclusive (date or ISO 8601 time; no offset: policy's zone)",
     )
     parser.add_argument(
-        "--to", dest="end", metavar="T", help="replay up to T, exclusive (ISO 8601 with offset)"
+        "--to",
+        dest="end",
+        metavar="T",
+        help="replay up to T, exclusive (date or ISO 8601 time; no offset: policy's zone)",
     )
     parser.add_argument(
         "--format", dest="output", choices=("text", "json"), default="text", help="default: text"
@@ -59,14 +63,15 @@ def add_parser(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Diff, replay where asked, print; returns the exit status (2 by :class:`UsageError` for usage)."""
-    start, end = _instant(args.start, "--from"), _instant(args.end, "--to")
-    if (start is not None or end is not None) and args.replay is None:
+    if (args.start is not None or args.end is not None) and args.replay is None:
         raise UsageError("--from and --to bound a replay: give --replay MEASUREMENTS")
     try:
         old, new = load_policy(args.old), load_policy(args.new)
     except dsl.PolicyError as exc:
         print(exc, file=sys.stderr)
         return USAGE
+    # Bounds without an offset are read in the old version's time zone: the contract in force.
+    start, end = range_bounds(old, args.start, args.end)
     result = diff(old, new)
     replayed = None
     if args.replay is not None:
@@ -92,17 +97,6 @@ def _read(name: str, input_format: str | None) -> engine.Measurements:
     if not Path(name).is_file():
         raise UsageError(f"{name}: no such file")
     return read_measurements(Path(name), input_format)
-
-
-def _instant(text: str | None, option: str) -> datetime | None:
-    if text is None:
-        return None
-    micros = parse_instant(text)
-    if micros is None:
-        raise UsageError(
-            f"{option} {text!r} is not an ISO 8601 time with a UTC offset (2026-01-01T00:00:00Z)"
-        )
-    return datetime(1970, 1, 1, tzinfo=UTC) + timedelta(microseconds=micros)
 
 
 # --- the text a commercial manager pastes into an email ------------------------

@@ -16,7 +16,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import polars as pl
 
@@ -26,6 +25,7 @@ from dsl import ast
 from dsl.errors import SlaError
 from dsl.formatter import format_amount, format_quantity, format_statement
 from engine.diff import diff as diff_policies
+from engine.instants import range_bound
 from engine.measurements import MeasurementError as MeasurementError
 from engine.readers import read_measurements
 from engine.replay import replay as replay_policies
@@ -173,23 +173,21 @@ def compiled(text: PolicyText) -> engine.CompiledPolicy:
 
 
 def bound(value: str | None, text: PolicyText, field: str) -> datetime | None:
-    """An evaluation bound: ISO 8601 date or date-time; without an offset, in the policy's time zone.
-
-    Raises :class:`RangeError` when ``value`` is not one.
+    """An evaluation bound as :func:`engine.instants.range_bound` reads it (without an offset, in the
+    policy's time zone). Raises :class:`RangeError` when ``value`` is not one.
     """
     if value is None:
         return None
+    # A query string's unescaped "+01:00" arrives as " 01:00".
+    written = value.replace(" ", "+") if "T" in value else value
     try:
-        moment = datetime.fromisoformat(value.replace(" ", "+") if "T" in value else value)
+        return range_bound(written, compiled(text).zone)
     except ValueError:
         raise RangeError(
             f"`{value}` is not a date or a date and time",
             field=field,
             hint="write 2026-01-01, or 2026-01-01T00:00:00+01:00",
         ) from None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=ZoneInfo(compiled(text).zone))
-    return moment
 
 
 def evaluate(

@@ -10,16 +10,14 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import dsl
 import engine
-from engine.instants import parse_instant
 from engine.readers import FORMATS, read_measurements
 
-from .cli import UsageError, load_policy
+from .cli import UsageError, load_policy, range_bounds
 from .scorecard import render_scorecard
 
 BAD_INPUT = 1
@@ -42,10 +40,16 @@ def add_parser(subparsers: Any) -> None:
         "--input-format", choices=FORMATS, help="the measurements' format, whatever the extension"
     )
     parser.add_argument(
-        "--from", dest="start", metavar="T", help="start of the range, inclusive (ISO 8601 with offset)"
+        "--from",
+        dest="start",
+        metavar="T",
+        help="start of the range, inclusive (date or ISO 8601 time; no offset: policy's zone)",
     )
     parser.add_argument(
-        "--to", dest="end", metavar="T", help="end of the range, exclusive (ISO 8601 with offset)"
+        "--to",
+        dest="end",
+        metavar="T",
+        help="end of the range, exclusive (date or ISO 8601 time; no offset: policy's zone)",
     )
     parser.add_argument(
         "--format",
@@ -58,15 +62,12 @@ def add_parser(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Evaluate and print; returns the exit status (raises :class:`UsageError` for status 2)."""
-    start = _instant(args.start, "--from")
-    end = _instant(args.end, "--to")
-    if start is not None and end is not None and end <= start:
-        raise UsageError("--to must be later than --from")
     try:
         checked = load_policy(args.policy)
     except dsl.PolicyError as exc:
         print(exc, file=sys.stderr)
         return BAD_INPUT
+    start, end = range_bounds(checked, args.start, args.end)
     name = "<stdin>" if args.measurements == "-" else args.measurements
     try:
         batch = _read(args.measurements, args.input_format)
@@ -108,14 +109,3 @@ def _read(name: str, input_format: str | None) -> engine.Measurements:
     if not path.is_file():
         raise UsageError(f"{name}: no such file")
     return read_measurements(path, input_format)
-
-
-def _instant(text: str | None, option: str) -> datetime | None:
-    if text is None:
-        return None
-    micros = parse_instant(text)
-    if micros is None:
-        raise UsageError(
-            f"{option} {text!r} is not an ISO 8601 time with a UTC offset (2026-01-01T00:00:00Z)"
-        )
-    return datetime(1970, 1, 1, tzinfo=UTC) + timedelta(microseconds=micros)

@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import polars as pl
 
@@ -206,3 +208,24 @@ def _fault(texts: pl.Series, index: int) -> ParsedInstants:
 def _first(mask: pl.Series) -> int:
     """The 0-based index of the first true value of a boolean column that has one."""
     return int(mask.fill_null(False).arg_true()[0])
+
+
+def range_bound(text: str, zone: str) -> datetime:
+    """An evaluation bound as a person types it: ``2026-01-01``, ``2026-01-01T09:00``, or a time with
+    an offset (``2026-01-01T00:00:00+01:00``, ``...Z``).
+
+    A bound without an offset is a local time in the policy's time zone ``zone`` (a date is its
+    midnight): bounds are written by people who read the contract in that zone, unlike measurement
+    times, which systems send and which must carry an offset. Returns an aware datetime; raises
+    ValueError with a sentence a user can act on.
+    """
+    try:
+        moment = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise ValueError(
+            f"{text!r} is not a date or a date and time; write 2026-01-01, "
+            "2026-01-01T09:00 (in the policy's time zone) or 2026-01-01T00:00:00+01:00"
+        ) from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=ZoneInfo(zone))
+    return moment

@@ -6,6 +6,7 @@ import io
 import json
 import pathlib
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -142,7 +143,7 @@ def test_unknown_extension_is_bad_input_not_guessed(
 @pytest.mark.parametrize(
     "argv",
     [
-        ("--from", "2026-01-01"),
+        ("--from", "1 January 2026"),
         ("--to", "yesterday"),
         ("--from", "2026-02-01T00:00:00Z", "--to", "2026-01-01T00:00:00Z"),
         ("--format", "xml"),
@@ -254,3 +255,34 @@ def main_json(capsys: pytest.CaptureFixture[str], *argv: str) -> str:
     status, out, _ = run(capsys, *argv, "--format", "json")
     assert status == 0
     return out
+
+
+def test_range_bounds_without_an_offset_are_read_in_the_policy_time_zone(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`--from 2026-03-01` in a Europe/London policy is 1 March 00:00 London time (GMT, +00:00);
+    `--to 2026-04-01` is 1 April 00:00 London time (BST, +01:00), as the service reads bounds too."""
+    policy = tmp_path / "p.sla"
+    policy.write_text('timezone "Europe/London"\nx mean <= 5 monthly\n', encoding="utf-8")
+    data = tmp_path / "m.csv"
+    data.write_text("metric,time,value\nx,2026-03-10T10:00:00Z,4\n", encoding="utf-8")
+    with pytest.raises(SystemExit) as info:
+        raise SystemExit(
+            main(
+                [
+                    "eval",
+                    str(policy),
+                    str(data),
+                    "--from",
+                    "2026-03-01",
+                    "--to",
+                    "2026-04-01",
+                    "--format",
+                    "json",
+                ]
+            )
+        )
+    assert info.value.code == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["range"] == {"from": "2026-03-01T00:00:00+00:00", "to": "2026-04-01T00:00:00+01:00"}
+    assert [w["final"] for w in report["clauses"][0]["windows"]] == [True]
