@@ -50,7 +50,7 @@ class Op(enum.Enum):
     GT = ">"
     GE = ">="
 
-    def holds(self, left: float, right: float) -> bool:
+    def holds(self, left: Decimal | float, right: Decimal | float) -> bool:
         """Compare exactly (no tolerance); the engine applies the 1e-9 rule itself."""
         match self:
             case Op.LT:

@@ -32,18 +32,6 @@ from .formatter import format_amount, format_option, format_quantity
 from .kinds import ValueKind, is_count, magnitude
 
 
-def _holds(op: ast.Op, left: Decimal, right: Decimal) -> bool:
-    match op:
-        case ast.Op.LT:
-            return left < right
-        case ast.Op.LE:
-            return left <= right
-        case ast.Op.GT:
-            return left > right
-        case ast.Op.GE:
-            return left >= right
-
-
 def _upper(op: ast.Op) -> bool:
     return op in (ast.Op.LT, ast.Op.LE)
 
@@ -59,7 +47,7 @@ class Target:
     high: Decimal | None
 
     def met(self, value: Decimal) -> bool:
-        return _holds(self.op, value, self.value)
+        return self.op.holds(value, self.value)
 
     def badness(self, value: Decimal) -> Decimal:
         """Larger for a value that misses the target by more."""
@@ -152,7 +140,7 @@ def check_bonus(clause: ast.Clause, kind: ValueKind, findings: Findings) -> None
         return
     threshold = magnitude(bonus.threshold)
     met = [v for v in _samples(target, [target.value, threshold]) if target.met(v)]
-    paid = [v for v in met if _holds(bonus.op, v, threshold)]
+    paid = [v for v in met if bonus.op.holds(v, threshold)]
     if not paid:
         option_warning(
             findings,
@@ -187,7 +175,7 @@ def check_tiers(clause: ast.Clause, kind: ValueKind, policy: ast.Policy, finding
     base = _share_of_fee(credit.amount, policy.fee) if isinstance(credit, ast.FixedCredit) else None
     applying: list[int] = []
     for index, tier in enumerate(tiers):
-        holds = [v for v in points if _holds(tier.op, v, magnitude(tier.threshold))]
+        holds = [v for v in points if tier.op.holds(v, magnitude(tier.threshold))]
         on_breach = [v for v in holds if not target.met(v)]
         text = format_option(tier)
         if not on_breach:
@@ -260,7 +248,7 @@ def _larger_everywhere(
         if other == index or more is None or more <= own:
             continue
         threshold = magnitude(tier.threshold)
-        if all(_holds(tier.op, v, threshold) for v in on_breach):
+        if all(tier.op.holds(v, threshold) for v in on_breach):
             return tier
     return None
 
@@ -279,7 +267,7 @@ def _check_gap(
         return
     best: tuple[Decimal, Decimal, int | None] | None = None
     for value in breached:
-        holding = [i for i in applying if _holds(tiers[i].op, value, magnitude(tiers[i].threshold))]
+        holding = [i for i in applying if tiers[i].op.holds(value, magnitude(tiers[i].threshold))]
         index = max(holding, key=lambda i: credits[i] or Decimal(0), default=None)
         amount = base if index is None else credits[index] or Decimal(0)
         if best is not None and amount < best[0] and best[2] is not None:

@@ -25,7 +25,6 @@ from .diff_favour import (
     credit_share,
     favour,
     fee_share,
-    holds,
     magnitude,
     order,
     sample_points,
@@ -157,7 +156,7 @@ def tiers(old: Side, new: Side) -> Verdict:
         return Verdict(UNCLEAR, text, "the tier thresholds are in units that do not compare with the target")
     base = _base_share(old)
     points = sample_points([target, *(magnitude(t.threshold)[1] for t in (*a, *b))])
-    breached = lambda v: not holds(op, v, target)  # noqa: E731
+    breached = lambda v: not op.holds(v, target)  # noqa: E731
     sign = compare_conditionals(_conditionals(old, a), _conditionals(new, b), base, points, breached)
     if sign is None:
         why = "the new tiers pay more for some misses and less for others (or mix amounts and percentages)"
@@ -221,7 +220,7 @@ def bonus(old: Side, new: Side) -> Verdict:
     if len(a) > 1 or len(b) > 1 or any(magnitude(x.threshold)[0] != kind for x in (*a, *b)):
         return Verdict(UNCLEAR, text, "the bonus thresholds do not compare with each other")
     points = sample_points([target, *(magnitude(x.threshold)[1] for x in (*a, *b))])
-    met = lambda v: holds(op, v, target)  # noqa: E731
+    met = lambda v: op.holds(v, target)  # noqa: E731
     sign = compare_conditionals(_conditionals(old, a), _conditionals(new, b), Decimal(0), points, met)
     if sign is None:
         return Verdict(UNCLEAR, text, "the bonus is larger on some met windows and smaller on others")

@@ -63,19 +63,6 @@ def magnitude(quantity: ast.Quantity) -> tuple[str, Decimal]:
             return "number", value
 
 
-def holds(op: ast.Op, left: Decimal, right: Decimal) -> bool:
-    """``left OP right`` in exact decimals."""
-    match op:
-        case ast.Op.LT:
-            return left < right
-        case ast.Op.LE:
-            return left <= right
-        case ast.Op.GT:
-            return left > right
-        case ast.Op.GE:
-            return left >= right
-
-
 _UPPER = (ast.Op.LT, ast.Op.LE)
 
 
@@ -141,7 +128,7 @@ def sample_points(breaks: Iterable[Decimal]) -> list[Decimal]:
 
 def _largest_holding(terms: Sequence[Conditional], value: Decimal) -> tuple[bool, Decimal | None]:
     """Whether any term holds at ``value``, and the largest amount of those that do."""
-    holding = [share for share, op, threshold in terms if holds(op, value, threshold)]
+    holding = [share for share, op, threshold in terms if op.holds(value, threshold)]
     if not holding:
         return False, None
     known = [share for share in holding if share is not None]
