@@ -94,6 +94,10 @@ def describe(parser: Lark, error: UnexpectedInput, text: str) -> Diagnostic:
         lines = text.rstrip().split("\n")
         line, column = len(lines), len(lines[-1]) + 1
     hint = None
+    word = str(token)
+    if token.type != "$END" and word != word.lower() and word.lower() in KEYWORDS:
+        # `SLA`, `KPI`, `MAX` lex as currency codes; the fault is the case, as for `Monthly`.
+        return _not_lower_case(word, line, column)
     split = _split_word(text, token)
     if split is not None:
         word, column = split
@@ -181,7 +185,7 @@ def _bad_character(text: str, error: UnexpectedCharacters, line: int, column: in
         return Diagnostic(
             "E103", "the text in quotes is not closed", line, column, hint='add the closing `"`'
         )
-    if char == "-" and rest[1:2].isdigit():
+    if char in "+-" and rest[1:2].isdigit():
         return Diagnostic(
             "E104",
             "a number never has a sign",
@@ -190,16 +194,19 @@ def _bad_character(text: str, error: UnexpectedCharacters, line: int, column: in
             hint="write the comparison the other way round, e.g. `>= 0` instead of `> -1`",
         )
     if char.isalpha() and char.isupper():
-        word = rest.split()[0].rstrip(",:")
-        return Diagnostic(
-            "E105",
-            f"`{word}` is not lower case",
-            line,
-            column,
-            hint=f"names and keywords are lower case: `{word.lower()}`",
-            width=len(word),
-        )
+        return _not_lower_case(rest.split()[0].rstrip(",:"), line, column)
     if char.isdigit():
         return _not_a_quantity(rest.split()[0].rstrip(","), line, column)
     shown = repr(char)[1:-1] if char else "end of line"
     return Diagnostic("E107", f"unexpected character `{shown}`", line, column)
+
+
+def _not_lower_case(word: str, line: int, column: int) -> Diagnostic:
+    return Diagnostic(
+        "E105",
+        f"`{word}` is not lower case",
+        line,
+        column,
+        hint=f"names and keywords are lower case: `{word.lower()}`",
+        width=len(word),
+    )
