@@ -15,10 +15,11 @@ import engine
 from engine.readers import read_measurements
 
 
-def run(policy: str, csv: str, **bounds: datetime) -> dict[str, Any]:
+def run(policy: str, csv: str, start: datetime | None = None, end: datetime | None = None) -> dict[str, Any]:
     """Evaluate the policy text over the CSV text; the report as a dict."""
     compiled = engine.compile(dsl.check(dsl.parse(policy)))
-    return engine.evaluate(compiled, read_measurements(csv.encode(), "csv"), **bounds).to_dict()
+    report = engine.evaluate(compiled, read_measurements(csv.encode(), "csv"), start=start, end=end)
+    return report.to_dict()
 
 
 def rows(metric: str, *cells: tuple[str, object]) -> str:
