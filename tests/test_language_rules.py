@@ -1,0 +1,76 @@
+"""Command-line rules of interfaces.md (and the warning rule of language.md) that had no test naming them.
+
+The language and engine rules are in tests/dsl/test_rules_language.py,
+tests/engine/test_rules_semantics.py and tests/engine/test_rules_windows.py;
+docs/rules.md maps every rule to its tests.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+from api.cli import main
+
+POLICY = 'policy "Rules"\nfee 1000 EUR monthly\nsla "Backlog": backlog max <= 50 monthly, credit 5%\n'
+# January: max 60 > 50, breached: 5% of 1000 = 50.00 EUR.
+BATCH = "metric,time,value\nbacklog,2026-01-05T10:00:00Z,60\n"
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    status = main(list(argv))
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+def write(tmp_path: Path, name: str, text: str) -> str:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return str(path)
+
+
+def test_rule_eval_writes_the_table_by_default_on_a_terminal(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """interfaces.md, sla eval: `--format table` (default on a terminal). The scorecard names the
+    clause and the 50.00 credit; `--format json` still gives the report on a terminal."""
+    policy, batch = write(tmp_path, "p.sla", POLICY), write(tmp_path, "m.csv", BATCH)
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
+    status, out, _ = run(capsys, "eval", policy, batch)
+    assert status == 0
+    assert "Backlog" in out and "50.00" in out
+    with pytest.raises(json.JSONDecodeError):
+        json.loads(out)
+    status, out, _ = run(capsys, "eval", policy, batch, "--format", "json")
+    assert (status, json.loads(out)["total_credit"]) == (0, 50.0)
+
+
+def test_rule_check_of_several_files_reports_each_fault_and_exits_1_if_any_is_invalid(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """interfaces.md, sla check FILE...: 0 valid, 1 invalid. One valid and one invalid file: exit 1,
+    the error names the invalid file as FILE:LINE:COL: error[CODE], the valid one is not mentioned."""
+    good = write(tmp_path, "good.sla", POLICY)
+    bad = write(tmp_path, "bad.sla", "x p95 < 4h monthly\nresolution_time < 4h monthly\n")
+    status, _, err = run(capsys, "check", good, bad)
+    assert status == 1
+    assert err.startswith(f"{bad}:2:17: error[E101]: ")
+    assert good not in err
+
+
+def test_rule_warnings_are_printed_as_warnings_and_check_still_exits_0(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """language.md, Warnings: `sla check` prints warnings, exit status still 0. `"P1"` beside `"p1"`
+    (W540) is printed as FILE:LINE:COL: warning[W540]."""
+    name = write(
+        tmp_path,
+        "cased.sla",
+        'x p95 < 4h monthly where priority = "P1"\ny p95 < 8h monthly where priority = "p1"\n',
+    )
+    status, out, err = run(capsys, "check", name)
+    assert status == 0
+    assert f"{name}:2:" in out + err and "warning[W540]" in out + err
