@@ -260,3 +260,20 @@ def test_rule_canonical_form_means_the_same_and_formatting_twice_changes_nothing
     text = dsl.format_policy(policy)
     assert dsl.parse(text) == policy
     assert dsl.format_policy(dsl.parse(text)) == text
+
+
+@pytest.mark.parametrize("day", [29, 30, 31])
+def test_rule_a_window_cannot_start_from_day_29_to_31(day: int) -> None:
+    """language.md, Windows: days 29 to 31 are an error in `monthly from day N` (E121), since not
+    every month has them; day 28 is the last allowed."""
+    error = first_error(f"x p95 < 4h monthly from day {day}")
+    assert (error.code, error.column) == ("E121", 29), str(error)
+    dsl.check(dsl.parse("x p95 < 4h monthly from day 28"))
+
+
+def test_rule_unnamed_ids_join_values_literally_so_different_filters_can_share_an_id() -> None:
+    """language.md, Precise readings (Ids), read literally: `in ("a-b")` and `in ("a", "b")` both give
+    `x-p95-p-in-a-b`, so the two clauses clash (E310) and must be named (docs/rules.md, Design notes)."""
+    error = first_error('x p95 < 4h monthly where p in ("a-b")\nx p95 < 4h monthly where p in ("a", "b")')
+    assert (error.code, error.line) == ("E310", 2)
+    assert "x-p95-p-in-a-b" in error.message
