@@ -63,6 +63,8 @@ def parse(source: str, filename: str | None = None) -> ast.Policy:
     1 MiB or over 10,000 clauses.
     """
     _check_size(source, filename)
+    # A UTF-8 file saved with a byte order mark (Windows editors) is still UTF-8 text.
+    source = source.removeprefix("\ufeff")
     statements, trailing = split_statements(source)
     if len(statements) > MAX_CLAUSES + 100:
         _too_many(len(statements), filename)

@@ -277,3 +277,14 @@ def test_rule_unnamed_ids_join_values_literally_so_different_filters_can_share_a
     error = first_error('x p95 < 4h monthly where p in ("a-b")\nx p95 < 4h monthly where p in ("a", "b")')
     assert (error.code, error.line) == ("E310", 2)
     assert "x-p95-p-in-a-b" in error.message
+
+
+def test_rule_policy_is_utf8_text_also_with_a_byte_order_mark_and_crlf_line_ends() -> None:
+    """language.md: a policy is a UTF-8 text file. Windows editors save UTF-8 with a byte order mark
+    (U+FEFF) and CRLF line ends: the text means what it means without them, and errors keep their
+    columns as the editor shows them (`montly` at line 2, column 12)."""
+    plain = 'policy "A"\nx p95 < 4h monthly\n'
+    windows = "\ufeff" + plain.replace("\n", "\r\n")
+    assert dsl.parse(windows) == dsl.parse(plain)
+    error = first_error(windows.replace("monthly", "montly"))
+    assert (error.code, error.line, error.column) == ("E100", 2, 12), str(error)
