@@ -288,3 +288,47 @@ def test_rule_policy_is_utf8_text_also_with_a_byte_order_mark_and_crlf_line_ends
     assert dsl.parse(windows) == dsl.parse(plain)
     error = first_error(windows.replace("monthly", "montly"))
     assert (error.code, error.line, error.column) == ("E100", 2, 12), str(error)
+
+
+EVERY_CONSTRUCT = """\
+# Every construct of the language once
+policy "Sink \\"quoted\\" \\\\ name"
+client "C"
+provider "P"
+fee 120_000.50 EUR quarterly
+at risk 12.5%
+annual cap 10%
+timezone "Europe/London"
+calendar "Mon-Fri 08:00-12:00, Mon-Fri 13:00-17:30, Sat 09:00-13:00" holidays "2026-12-25", "2026-12-28"
+calendar night "Mon-Fri 22:00-24:00, Tue-Sat 00:00-06:00"
+metric rt duration "From logged to resolved"
+metric av ratio
+metric orders count "Orders"
+metric score number
+sla "P1": rt p99.9 under 1h30m per month where priority = "P1" and region not in ("EU", "UK"),
+  min 20 samples, credit 5% per breach, 10% if above 2 hours, max 15%, earn back after 2 met,
+  chronic 3 of 6, owner "Desk"
+sla 95% of rt within 8 business hours monthly from day 16 where channel != "email",
+  credit 2% per 1% under, max 10%, calendar night
+sla av average at least 99.9% quarterly from day 1 of February, credit 40% of pool
+sla orders sum >= 12000 annually, credit 1000 EUR, bonus 2% if >= 13000
+sla score median > 3.5 weekly where team in ("a"), credit 1% per 0.5 under
+kpi "Handle": rt mean <= 6m daily, min 5 samples, owner "Ops"
+orders count >= 1 yearly from day 1 of April, credit 500.25 EUR, max 2000 EUR
+"""
+
+
+def test_rule_canonical_form_round_trips_every_construct_of_the_language() -> None:
+    """language.md, Canonical form, on one policy using every header, kind, aggregation alias,
+    comparator word, window form, filter form and option: it checks clean, parse(format(p)) == p,
+    format is idempotent, and the formatter writes the canonical spellings (`at risk` -> `cap`,
+    `under` -> `<`, `per month` -> `monthly`, `average` -> `mean`, `annually` -> `yearly`)."""
+    policy = dsl.parse(EVERY_CONSTRUCT)
+    assert dsl.check(policy).warnings == ()
+    text = dsl.format_policy(policy)
+    assert dsl.parse(text) == policy
+    assert dsl.format_policy(dsl.parse(text)) == text
+    for canonical in ("cap 12.5%", "rt p99.9 < 1h30m monthly", "av mean >= 99.9%", "sum >= 12000 yearly"):
+        assert canonical in text
+    for spelling in ("at risk", " under 1h30m", "per month", "average", "annually", "per breach"):
+        assert spelling not in text

@@ -150,3 +150,59 @@ def test_rule_pool_credit_under_a_money_cap_is_a_share_of_that_amount() -> None:
     )
     (window,) = report["clauses"][0]["windows"]
     assert (window["credit_percent"], window["credit"]) == (8, 80.0)
+
+
+def test_rule_cap_remainder_ties_go_to_the_earliest_window_before_the_earlier_clause() -> None:
+    """language.md, Precise readings (Cap): ties go to the earliest window, then the earlier clause.
+    Fee 1000, cap 5% = 50.00; three breaches of 3% = 30.00: a (weekly, week of Mon 5 Jan), b and c
+    (monthly, from 1 Jan). 30 x 50/90 = 16.67 each, 50.01 in all; the -0.01 goes to b: its window
+    starts before a's week, and b is the earlier of b and c. a 16.67, b 16.66, c 16.67."""
+    csv = rows("a", ("2026-01-06T10:00:00Z", 9)) + "b,2026-01-06T10:00:00Z,9\nc,2026-01-06T10:00:00Z,9\n"
+    report = run(
+        'fee 1000 EUR monthly\ncap 5%\nsla "a": a max <= 5 weekly, credit 3%\n'
+        'sla "b": b max <= 5 monthly, credit 3%\nsla "c": c max <= 5 monthly, credit 3%',
+        csv,
+    )
+    assert [c["windows"][0]["credit"] for c in report["clauses"]] == [16.67, 16.66, 16.67]
+    assert report["periods"][0]["credit"] == 50.0
+
+
+def test_rule_chronic_counts_consecutive_windows_including_those_without_data() -> None:
+    """language.md, Options (chronic N of M consecutive windows): chronic 2 of 2 over breached,
+    no_data, breached: no run of 2 consecutive windows holds 2 breaches, so chronic stays null."""
+    report = run(
+        "x max <= 5 monthly, credit 1%, chronic 2 of 2",
+        rows("x", ("2026-01-06T10:00:00Z", 9), ("2026-03-06T10:00:00Z", 9)),
+    )
+    clause = report["clauses"][0]
+    assert [w["status"] for w in clause["windows"]] == ["breached", "no_data", "breached"]
+    assert (clause["breaches"], clause["chronic"]) == (2, None)
+
+
+def test_rule_money_credit_tier_max_and_bonus_are_amounts_in_the_fee_currency() -> None:
+    """language.md, Options: `credit AMOUNT CUR`, a money tier, `max AMOUNT CUR`, a money bonus.
+    p95 10h > 8h: the tier 100 EUR replaces 50 EUR, max 80 EUR cuts it: 80.00 (8% of 1000).
+    sum 140 >= 130 on a met window: bonus 25.00 EUR (2.5%)."""
+    report = run(
+        "fee 1000 EUR monthly\nt p95 < 4h monthly, credit 50 EUR, 100 EUR if > 8h, max 80 EUR\n"
+        "o sum >= 100 monthly, bonus 25 EUR if >= 130",
+        rows("t", ("2026-01-06T10:00:00Z", 36000)) + "o,2026-01-06T10:00:00Z,140\n",
+    )
+    credit, bonus = (c["windows"][0] for c in report["clauses"])
+    assert (credit["credit_percent"], credit["credit"]) == (8, 80.0)
+    assert (bonus["status"], bonus["bonus_percent"], bonus["bonus"]) == ("met", 2.5, 25.0)
+    assert (report["total_credit"], report["total_bonus"]) == (80.0, 25.0)
+
+
+def test_rule_a_month_whose_first_midnight_is_skipped_starts_at_its_first_instant() -> None:
+    """language.md, Precise readings (Days that start at no midnight) for monthly windows: Asuncion
+    skipped 1 Oct 2023 00:00-01:00 (-04:00 -> -03:00). October starts at 01:00-03:00 = 04:00Z:
+    03:30Z (23:30-04:00 on 30 Sep) counts in September, 04:30Z in October."""
+    report = run(
+        'timezone "America/Asuncion"\nx max <= 5 monthly',
+        rows("x", ("2023-09-30T12:00:00Z", 1), ("2023-10-01T03:30:00Z", 9), ("2023-10-01T04:30:00Z", 2)),
+    )
+    assert windows(report) == [
+        ("2023-09-01T00:00:00-04:00", "2023-10-01T01:00:00-03:00", "breached", 9.0),
+        ("2023-10-01T01:00:00-03:00", "2023-11-01T00:00:00-03:00", "met", 2.0),
+    ]
