@@ -153,11 +153,28 @@ def test_rule_keyword_cannot_be_a_metric_or_dimension_name_and_a_name_is_suggest
         ("P1 resolution", "p1-resolution"),
         ("Availability (core) - 99.9%!", "availability-core-99-9"),
         ("  Handle   time  ", "handle-time"),
+        ("Disponibilité", "disponibilite"),
+        ("Straße Verfügbarkeit", "strasse-verfugbarkeit"),
     ],
 )
 def test_rule_clause_id_is_the_slug_of_its_name(name: str, slug: str) -> None:
-    """language.md, Clauses: `"P1 resolution"` -> `p1-resolution`; runs of other characters are one `-`."""
+    """language.md, Clauses: `"P1 resolution"` -> `p1-resolution`; runs of other characters are one `-`;
+    accents are dropped rather than the letter (`é` -> `e`, not `disponibilit`), `ß` is `ss`."""
     assert ids(f'sla "{name}": x p95 < 4h monthly') == (slug,)
+
+
+def test_rule_a_name_whose_slug_is_empty_takes_the_id_of_an_unnamed_clause() -> None:
+    """language.md, Clauses: the id is the slug of the name, or made from metric, aggregation and
+    filter. `"可用性"` and `"!!!"` leave no letter a-z or digit, so an empty id would be no id: they
+    take `availability-mean` and `resolution_time-p95-priority-P1`; the names are kept."""
+    checked = dsl.check(
+        dsl.parse(
+            'sla "可用性": availability mean >= 99.9% monthly\n'
+            'sla "!!!": resolution_time p95 < 4h monthly where priority = "P1"'
+        )
+    )
+    assert checked.clause_ids == ("availability-mean", "resolution_time-p95-priority-P1")
+    assert [c.name for c in checked.policy.clauses] == ["可用性", "!!!"]
 
 
 @pytest.mark.parametrize(
