@@ -1,17 +1,18 @@
 """Window figures: every aggregation of the language over the values of each window.
 
-A grouping's values are sorted once by (window, value). Each window is then a
-contiguous run of ascending values, so a percentile is one index, ``min`` and
-``max`` the ends of the run, and a sum runs over the same canonical order
-whatever order the rows arrived in or how many threads polars used: the same
-data always gives the same figure to the last bit.
+A grouping's values come window by window, each window one contiguous run.
+Counts, shares, ``min`` and ``max`` need no order. For the others each run is
+sorted once, in place: a percentile is then one index, and a sum runs over the
+same canonical (ascending) order whatever order the rows arrived in or how
+many threads polars used: the same data always gives the same figure to the
+last bit.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from itertools import pairwise
 
 import numpy as np
 from numpy.typing import NDArray
@@ -52,30 +53,45 @@ def percentile_ranks(percentile: Decimal, counts: IntArray) -> IntArray:
 
 @dataclass
 class WindowValues:
-    """The values of one grouping, split over ``len(counts)`` windows and sorted in each."""
+    """The values of one grouping, window by window: ``values[offsets[i]:offsets[i + 1]]`` are
+    window ``i``'s ``counts[i]`` values, in no particular order until sorted (once, on first need)."""
 
-    sorted_values: FloatArray
+    values: FloatArray
     counts: IntArray
     offsets: IntArray
+    owned: bool = False
+    """Whether ``values`` belongs to this grouping alone, so that it may be sorted in place."""
+    _sorted: bool = False
     _cache: dict[object, Figures] = field(default_factory=dict)
 
     @classmethod
-    def split(cls, windows: int, index: NDArray[np.integer[Any]], values: FloatArray) -> WindowValues:
-        """Split values over ``windows`` windows; ``index`` gives each value's window."""
-        counts = np.bincount(index, minlength=windows).astype(np.int64)
-        offsets = np.zeros(windows + 1, dtype=np.int64)
-        np.cumsum(counts, out=offsets[1:])
-        if windows <= 4:
-            # With few windows, one pass per window beats any sort by window.
-            runs = [np.sort(values[index == window]) for window in range(windows)]
-            grouped = np.concatenate(runs) if runs else values[:0]
-            return cls(grouped, counts, offsets)
-        # A stable sort of small integers is a radix sort: linear, and it keeps each
-        # window's values together for the (much faster) plain sort of each run.
-        grouped = values[np.argsort(index, kind="stable")]
-        for window in np.flatnonzero(counts > 1):
-            grouped[offsets[window] : offsets[window + 1]].sort()
-        return cls(grouped, counts, offsets)
+    def of(cls, values: FloatArray, offsets: IntArray, mask: NDArray[np.bool_] | None) -> WindowValues:
+        """The grouping whose window ``i`` holds the rows ``offsets[i]:offsets[i + 1]`` of ``values``
+        that ``mask`` keeps (all of them without a mask)."""
+        first, last = int(offsets[0]), int(offsets[-1])
+        if mask is None:
+            return cls(values[first:last], np.diff(offsets), offsets - first)
+        bounds = offsets.tolist()
+        # Counting set bits window by window is far cheaper than any per-row arithmetic.
+        counts = np.array(
+            [np.count_nonzero(mask[a:b]) for a, b in pairwise(bounds)],
+            dtype=np.int64,
+        )
+        starts = np.zeros(len(counts) + 1, dtype=np.int64)
+        np.cumsum(counts, out=starts[1:])
+        return cls(values[first:last][mask[first:last]], counts, starts, owned=True)
+
+    @property
+    def sorted_values(self) -> FloatArray:
+        """The values with each window's run sorted ascending."""
+        if not self._sorted:
+            if not self.owned:
+                self.values, self.owned = self.values.copy(), True
+            offsets = self.offsets
+            for window in np.flatnonzero(self.counts > 1).tolist():
+                self.values[offsets[window] : offsets[window + 1]].sort()
+            self._sorted = True
+        return self.values
 
     def figures(self, aggregation: str, percentile: Decimal | None) -> Figures:
         """The figure of each window for ``aggregation`` (``p95``, ``mean``, ``count``, ...)."""
@@ -88,8 +104,12 @@ class WindowValues:
         """The fraction of each window's values that satisfy ``OP threshold``."""
         key = ("share", op, threshold)
         if key not in self._cache:
-            satisfied = holds_array(op, self.sorted_values, threshold).astype(np.int64)
-            matching = self._sums(satisfied.astype(np.float64)).astype(np.int64)
+            # A count of values: any order gives the same whole number.
+            satisfied = holds_array(op, self.values, threshold)
+            matching = np.zeros(len(self.counts), dtype=np.int64)
+            filled = self.counts > 0
+            if filled.any():
+                matching[filled] = np.add.reduceat(satisfied, self.offsets[:-1][filled], dtype=np.int64)
             with np.errstate(invalid="ignore", divide="ignore"):
                 values = np.where(self.counts > 0, matching / self.counts, np.nan)
             self._cache[key] = Figures(values, matching=matching)
@@ -114,13 +134,24 @@ class WindowValues:
             case "count":
                 return Figures(counts.astype(np.float64))
             case "sum":
+                # Sums run over each window's values in ascending order: the same bits whatever the
+                # order of the rows.
                 return Figures(self._sums(self.sorted_values))
             case "mean" | "avg" | "average":
                 values[filled] = self._sums(self.sorted_values)[filled] / counts[filled]
             case "min":
-                values[filled] = self.sorted_values[starts[filled]]
+                values[filled] = self._extreme(np.minimum, starts[filled])
             case "max":
-                values[filled] = self.sorted_values[starts[filled] + counts[filled] - 1]
+                values[filled] = self._extreme(np.maximum, starts[filled])
             case _:
                 raise ValueError(f"unknown aggregation {aggregation!r}")
         return Figures(values)
+
+    def _extreme(self, ufunc: np.ufunc, starts: IntArray) -> FloatArray:
+        """The least or greatest value of each non-empty window (given by its start)."""
+        if not starts.size:
+            return np.zeros(0, dtype=np.float64)
+        if not self._sorted:
+            return ufunc.reduceat(self.values, starts)
+        ends = starts + self.counts[self.counts > 0] - 1
+        return self.values[starts if ufunc is np.minimum else ends]

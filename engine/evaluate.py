@@ -14,18 +14,19 @@ from datetime import datetime
 
 import numpy as np
 import polars as pl
+from numpy.typing import NDArray
 
 from dsl import ast
 
 from . import credits, explain
-from .aggregate import Figures, WindowValues
+from .aggregate import Figures, IntArray, WindowValues
 from .assemble import Range, Verdict, assemble
 from .compare import holds
 from .compiler import CompiledClause, CompiledPolicy, Grouping
 from .credits import Terms
 from .measurements import SCHEMA, Measurements
 from .report import Report
-from .rows import MetricRows, has_fault, validate
+from .rows import MetricRows, metric_columns, validate
 from .windows import Span, to_micros, windows_between, zone_info
 
 
@@ -51,53 +52,58 @@ def evaluate(
         # A frame built by hand may leave out the optional start/end columns.
         frame = frame.with_columns(missing)
     used = sorted(compiled.used_metrics)
-    # One lazy query per metric, collected together so polars can run them side by side.
-    # Only the columns the metric's clauses read: copying text columns is the dear part.
-    queries = [
-        frame.lazy()
-        .filter(pl.col("metric") == metric)
-        .select("time", "value", "start", "end", *_dimensions(compiled, metric, frame.columns))
-        for metric in used
-    ]
-    parts = dict(zip(used, pl.collect_all(queries), strict=True))
     kinds = {metric: compiled.metric_kinds[metric] for metric in used}
-    if any(has_fault(parts[m], kinds[m]) for m in used):
+    filters = {
+        metric: sorted(
+            {c.grouping.filter for c in compiled.clauses if c.metric == metric and c.grouping.filter},
+            key=repr,
+        )
+        for metric in used
+    }
+    columns = metric_columns(frame, kinds, filters)
+    if any(fault for fault, _ in columns.values()):
         validate(frame, kinds)
-    unused_rows = frame.height - sum(part.height for part in parts.values())
-    times = [parts[m].get_column("time") for m in used if parts[m].height]
-    first = min(int(t.min()) for t in times) if times else None  # type: ignore[arg-type]
-    last = max(int(t.max()) for t in times) if times else None  # type: ignore[arg-type]
+    parts = {metric: part for metric, (_, part) in columns.items()}
+    unused_rows = frame.height - sum(part.times.size for part in parts.values())
+    times = [part.times for part in parts.values() if part.times.size]
+    first = min(int(t.min()) for t in times) if times else None
+    last = max(int(t.max()) for t in times) if times else None
     span = _range(start, end, first, last)
     zone = zone_info(compiled.zone)
     terms = Terms.of(compiled)
-    verdicts: list[list[Verdict]] = []
     if span is None or span.stop <= span.first:
-        verdicts = [[] for _ in compiled.clauses]
-    else:
-        metric_rows = {
-            m: MetricRows(part, span.first, span.stop, compiled.clocks)
-            for m, part in parts.items()
-            if part.height
-        }
-        for metric, rows in metric_rows.items():
-            rows.prepare({c.grouping.filter for c in compiled.clauses if c.metric == metric})
-        groups: dict[Grouping, WindowValues] = {}
-        spans: dict[ast.Window, list[Span]] = {}
-        for clause in compiled.clauses:
-            window = clause.grouping.window
-            if window not in spans:
-                spans[window] = windows_between(window, zone, span.first, span.stop - 1)
-            if clause.grouping not in groups:
-                groups[clause.grouping] = _group(
-                    metric_rows.get(clause.metric), clause.grouping, spans[window]
-                )
-            verdicts.append(_verdicts(clause, groups[clause.grouping], spans[window], span, terms))
+        return assemble(compiled, [[] for _ in compiled.clauses], span, terms, unused_rows, version)
+    spans = {
+        window: windows_between(window, zone, span.first, span.stop - 1)
+        for window in dict.fromkeys(c.grouping.window for c in compiled.clauses)
+    }
+    edges = {window: _edges(windows) for window, windows in spans.items()}
+    groupings: dict[Grouping, list[CompiledClause]] = {}
+    for clause in compiled.clauses:
+        groupings.setdefault(clause.grouping, []).append(clause)
+    figures: dict[int, tuple[Figures, IntArray]] = {}
+    for metric in used:
+        part = parts[metric]
+        mine = [g for g in groupings if g.metric == metric]
+        rows = None
+        if part.times.size:
+            union = np.unique(np.concatenate([edges[g.window] for g in mine]))
+            rows = MetricRows(part, span.first, span.stop, union, compiled.clocks)
+        for grouping in mine:
+            # One grouping's values at a time: they are let go once its clauses have their figures.
+            values = _group(rows, grouping, edges[grouping.window])
+            for clause in groupings[grouping]:
+                figures[clause.index] = (_figures(clause, values), values.counts)
+        del rows
+    verdicts = [
+        _verdicts(clause, *figures[clause.index], spans[clause.grouping.window], span, terms)
+        for clause in compiled.clauses
+    ]
     return assemble(compiled, verdicts, span, terms, unused_rows, version)
 
 
-def _dimensions(compiled: CompiledPolicy, metric: str, columns: list[str]) -> list[str]:
-    names = {t.dimension for c in compiled.clauses if c.metric == metric for t in c.grouping.filter}
-    return sorted(names & set(columns))
+def _edges(spans: list[Span]) -> NDArray[np.int64]:
+    return np.array([s.start for s in spans] + [spans[-1].end], dtype=np.int64)
 
 
 def _range(start: datetime | None, end: datetime | None, first: int | None, last: int | None) -> Range | None:
@@ -122,14 +128,11 @@ def _range(start: datetime | None, end: datetime | None, first: int | None, last
     return Range(lo, stop, shown, end is not None)
 
 
-def _group(rows: MetricRows | None, grouping: Grouping, spans: list[Span]) -> WindowValues:
+def _group(rows: MetricRows | None, grouping: Grouping, edges: NDArray[np.int64]) -> WindowValues:
     if rows is None:
-        empty = np.zeros(0, dtype=np.int64)
-        return WindowValues.split(len(spans), empty, empty.astype(np.float64))
-    bounds = np.array([s.start for s in spans] + [spans[-1].end], dtype=np.int64)
-    mask = rows.mask(grouping.filter)
-    index = rows.window_index(grouping.window, bounds)[mask]
-    return WindowValues.split(len(spans), index, rows.values(grouping.measure)[mask])
+        empty = np.zeros(0, dtype=np.float64)
+        return WindowValues.of(empty, np.zeros(len(edges), dtype=np.int64), None)
+    return WindowValues.of(rows.values(grouping.measure), rows.offsets(edges), rows.mask(grouping.filter))
 
 
 def _figures(clause: CompiledClause, values: WindowValues) -> Figures:
@@ -139,13 +142,12 @@ def _figures(clause: CompiledClause, values: WindowValues) -> Figures:
 
 
 def _verdicts(
-    clause: CompiledClause, values: WindowValues, spans: list[Span], span: Range, terms: Terms
+    clause: CompiledClause, figures: Figures, counts: IntArray, spans: list[Span], span: Range, terms: Terms
 ) -> list[Verdict]:
-    figures = _figures(clause, values)
     verdicts = []
     sla = clause.kind is ast.ClauseKind.SLA
     for index, window in enumerate(spans):
-        samples = int(values.counts[index])
+        samples = int(counts[index])
         raw = float(figures.values[index])
         value = None if math.isnan(raw) else raw
         rank = int(figures.ranks[index]) if figures.ranks is not None else 0

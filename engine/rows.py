@@ -7,7 +7,8 @@ not negative, a row giving either a value or ``start``/``end``.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -90,21 +91,69 @@ def validate(frame: pl.DataFrame, kinds: Mapping[str, ast.MetricKind]) -> None:
     raise MeasurementError(message, row=int(row) + 1, field=field, hint=hint, code=code)
 
 
-def has_fault(part: pl.DataFrame, kind: ast.MetricKind) -> bool:
-    """Whether some row of ``part`` (the rows of one metric of this kind) is invalid for the policy.
+def fault_expression(kind: ast.MetricKind, timed: bool = True) -> pl.Expr:
+    """Whether a row of a metric of this kind is invalid for the policy (never null).
 
-    A quick test for the common case; :func:`validate` then finds the first such row.
+    A quick test for the common case, over the rows of one metric; :func:`validate`
+    then finds the first such row. ``timed=False`` when no row has ``start`` or ``end``.
     """
-    value, start, end = pl.col("value"), pl.col("start"), pl.col("end")
-    timed = start.is_not_null() | end.is_not_null()
-    fault = (value.is_not_null() & timed) | (value.is_null() & (start.is_null() | end.is_null()))
+    value = pl.col("value")
+    start, end = (pl.col("start"), pl.col("end")) if timed else (pl.lit(None, pl.Int64),) * 2
+    timed_row = start.is_not_null() | end.is_not_null()
+    fault = (value.is_not_null() & timed_row) | (value.is_null() & (start.is_null() | end.is_null()))
     if kind is ast.MetricKind.RATIO:
         fault = fault | (value < 0) | (value > 1) | value.is_null()
     elif kind is ast.MetricKind.DURATION:
         fault = fault | (value < 0) | (value.is_null() & (end < start))
     else:
         fault = fault | value.is_null()
-    return bool(part.select(fault.fill_null(False).any()).item())
+    return fault.fill_null(False)
+
+
+def metric_columns(
+    frame: pl.DataFrame,
+    kinds: Mapping[str, ast.MetricKind],
+    filters: Mapping[str, Sequence[tuple[ast.DimensionTest, ...]]],
+) -> dict[str, tuple[bool, MetricColumns]]:
+    """For each metric of ``kinds``: whether some row of it is invalid, and its rows as numpy columns
+    with the mask of each of its ``filters``.
+
+    One lazy query per metric, collected together so that polars can run them side by
+    side. Only what the work needs leaves polars: masks rather than text, and
+    ``start``/``end`` only when some row of the frame gives them.
+    """
+    timed = any(frame.get_column(name).null_count() < frame.height for name in ("start", "end"))
+    names = frozenset(frame.columns)
+    queries = [
+        frame.lazy()
+        .filter(pl.col("metric") == metric)
+        .select(
+            "time",
+            "value",
+            *(("start", "end") if timed else ()),
+            *(filter_expression(tests, names).alias(f"f{i}") for i, tests in enumerate(filters[metric])),
+        )
+        for metric in kinds
+    ]
+    found = {}
+    for (metric, kind), part in zip(kinds.items(), pl.collect_all(queries), strict=True):
+        values = part.get_column("value").to_numpy().astype(np.float64, copy=False)
+        missing = np.isnan(values)
+        if timed:
+            chosen = pl.Series(missing)
+            starts, ends = part.get_column("start").filter(chosen), part.get_column("end").filter(chosen)
+        else:
+            # Only a faulty row lacks a value then: validation reports it before any use.
+            starts = ends = pl.repeat(None, int(missing.sum()), dtype=pl.Int64, eager=True)
+        columns = MetricColumns(
+            times=part.get_column("time").to_numpy().astype(np.int64, copy=False),
+            values=values,
+            starts=starts,
+            ends=ends,
+            masks={tests: part.get_column(f"f{i}").to_numpy() for i, tests in enumerate(filters[metric])},
+        )
+        found[metric] = (bool(part.select(fault_expression(kind, timed).any()).item()), columns)
+    return found
 
 
 def filter_expression(tests: tuple[ast.DimensionTest, ...], columns: frozenset[str]) -> pl.Expr:
@@ -128,60 +177,99 @@ def filter_expression(tests: tuple[ast.DimensionTest, ...], columns: frozenset[s
 
 
 class MetricRows:
-    """The rows of one metric as numpy columns, with what groupings over it share:
-    the range mask, filter masks, measured values and window indexes, each computed once."""
+    """The rows of one metric within the range, in an order where every window is one run of rows.
 
-    def __init__(self, part: pl.DataFrame, lo: int, hi: int, clocks: Mapping[str | None, BusinessClock]):
-        self.part = part
-        self.times = part.get_column("time").to_numpy().astype(np.int64, copy=False)
-        self.in_range = (self.times >= lo) & (self.times < hi)
+    Rows mostly arrive in time order: then the rows in range are one slice of the
+    input, and each window a slice of that, found by binary search. Otherwise the
+    rows are put in order once per metric, by the cells that the edges of all its
+    windows cut time into (a radix sort of small integers); every window is a run
+    of whole cells. Masks and measured values are computed once per filter and
+    per measure, in that order.
+    """
+
+    def __init__(
+        self,
+        columns: MetricColumns,
+        lo: int,
+        hi: int,
+        edges: NDArray[np.int64],
+        clocks: Mapping[str | None, BusinessClock],
+    ):
+        """``edges``: the sorted, distinct edges of every window of the metric's groupings (they
+        cover ``[lo, hi)``)."""
+        self.columns = columns
         self.clocks = clocks
+        times = columns.times
+        self._order: NDArray[np.intp] | None = None
+        self._slice = slice(0, 0)
+        if times.size < 2 or bool(np.all(times[1:] >= times[:-1])):
+            first, stop = np.searchsorted(times, [lo, hi])
+            self._slice = slice(int(first), int(stop))
+            self._times = times[self._slice]
+            self.size = self._times.size
+        else:
+            cells = len(edges) - 1
+            inside = (times >= lo) & (times < hi)
+            # Rows out of range go to a cell past the last, and so to the end of the order.
+            key = np.where(inside, window_index(edges, times), cells)
+            key = key.astype(np.uint16 if cells < 2**16 - 1 else np.int64)
+            counts = np.bincount(key, minlength=cells + 1)[:cells]
+            self._cell_offsets = np.zeros(cells + 1, dtype=np.int64)
+            np.cumsum(counts, out=self._cell_offsets[1:])
+            self.size = int(self._cell_offsets[-1])
+            # A stable sort of 16-bit integers is a radix sort: linear.
+            self._order = np.argsort(key, kind="stable")[: self.size]
+            self._edges = edges
         self._masks: dict[tuple[ast.DimensionTest, ...], NDArray[np.bool_]] = {}
         self._values: dict[Measure, NDArray[np.float64]] = {}
-        self._indexes: dict[ast.Window, NDArray[np.integer[Any]]] = {}
 
-    def prepare(self, filters: set[tuple[ast.DimensionTest, ...]]) -> None:
-        """Compute the masks of several filters in one pass (polars runs them in parallel)."""
-        wanted = [tests for tests in filters if tests and tests not in self._masks]
-        if wanted:
-            columns = frozenset(self.part.columns)
-            found = self.part.select(
-                [filter_expression(tests, columns).alias(str(i)) for i, tests in enumerate(wanted)]
-            )
-            for i, tests in enumerate(wanted):
-                self._masks[tests] = self.in_range & found.get_column(str(i)).to_numpy()
+    def offsets(self, edges: NDArray[np.int64]) -> NDArray[np.int64]:
+        """For each of ``edges`` (window edges of one grouping), how many ordered rows come before it."""
+        if self._order is None:
+            return np.searchsorted(self._times, edges).astype(np.int64)
+        return self._cell_offsets[np.searchsorted(self._edges, edges)]
 
-    def mask(self, tests: tuple[ast.DimensionTest, ...]) -> NDArray[np.bool_]:
-        """The rows in range that pass the filter."""
+    def _take(self, column: NDArray[Any]) -> NDArray[Any]:
+        return column[self._slice] if self._order is None else column[self._order]
+
+    def mask(self, tests: tuple[ast.DimensionTest, ...]) -> NDArray[np.bool_] | None:
+        """Which ordered rows pass the filter; None for no filter (every row passes)."""
         if not tests:
-            return self.in_range
-        self.prepare({tests})
+            return None
+        if tests not in self._masks:
+            self._masks[tests] = self._take(self.columns.masks[tests])
         return self._masks[tests]
 
     def values(self, measure: Measure) -> NDArray[np.float64]:
-        """Every row's value; a duration given as ``start``/``end`` in seconds, measured by ``measure``."""
+        """The ordered rows' values; a duration given as ``start``/``end`` in seconds, measured by
+        ``measure``."""
         if measure not in self._values:
-            # Readers refuse non-finite values, so NaN here marks exactly the rows without a value.
-            values = self.part.get_column("value").to_numpy().astype(np.float64, copy=False)
-            missing = np.isnan(values)
-            if missing.any():
+            values = self.columns.values
+            if self.columns.starts.len():
+                # Readers refuse non-finite values, so NaN marks exactly the rows without a value,
+                # in the order of ``starts`` and ``ends``.
+                starts = self.columns.starts.to_numpy().astype(np.int64)
+                ends = self.columns.ends.to_numpy().astype(np.int64)
                 values = values.copy()
-                chosen = pl.Series(missing)
-                starts = self.part.get_column("start").filter(chosen).to_numpy().astype(np.int64)
-                ends = self.part.get_column("end").filter(chosen).to_numpy().astype(np.int64)
                 if measure.business:
                     micros = self.clocks[measure.calendar].micros_between(starts, ends)
                 else:
                     micros = ends - starts
-                values[missing] = micros / MICROS
-            self._values[measure] = values
+                values[np.isnan(values)] = micros / MICROS
+            self._values[measure] = self._take(values)
         return self._values[measure]
 
-    def window_index(self, window: ast.Window, bounds: NDArray[np.int64]) -> NDArray[np.integer[Any]]:
-        """For every row, the index of the window holding its time (meaningful for rows in range)."""
-        if window not in self._indexes:
-            self._indexes[window] = window_index(bounds, self.times)
-        return self._indexes[window]
+
+@dataclass(frozen=True, slots=True)
+class MetricColumns:
+    """The rows of one metric in input order: times, values (NaN where the row gives start/end),
+    the ``starts`` and ``ends`` of those rows, and the mask of every filter."""
+
+    times: NDArray[np.int64]
+    values: NDArray[np.float64]
+    starts: pl.Series
+    ends: pl.Series
+    masks: Mapping[tuple[ast.DimensionTest, ...], NDArray[np.bool_]]
 
 
 def window_index(bounds: NDArray[np.int64], times: NDArray[np.int64]) -> NDArray[np.integer[Any]]:
