@@ -6,6 +6,7 @@ needs "a window such as `monthly`" and "did you mean `monthly`?".
 
 from __future__ import annotations
 
+import re
 from difflib import get_close_matches
 
 from lark import Lark
@@ -18,6 +19,8 @@ from .transformer import KEYWORDS
 AGGREGATIONS_TEXT = "p95 (any percentile pNN or pNN.N), median, mean, min, max, sum, count"
 WINDOWS = ("daily", "weekly", "monthly", "quarterly", "yearly")
 COMPARATORS = ("<", "<=", ">", ">=")
+_SHORT_UNITS = ("ms", "s", "m", "h", "d", "w")
+_NUMBER_BEFORE = re.compile(r"(?<![\w.])(\d[\d_]*(?:\.\d+)?)\s+$")
 
 _DESCRIPTIONS = {
     "NAME": "a name",
@@ -140,7 +143,11 @@ def describe(parser: Lark, error: UnexpectedInput, text: str) -> Diagnostic:
         )
     words = [w for w in literals if w.isalpha()]
     close = get_close_matches(str(token).lower(), words, n=1, cutoff=0.6)
-    if close:
+    number = _NUMBER_BEFORE.search(text[: token.start_pos]) if token.type != "$END" else None
+    if str(token) in _SHORT_UNITS and number and "samples" not in literals:
+        # `4 h`: the unit was split from its number, which then reads as a bare number.
+        hint = f"write a short unit next to its number: `{number.group(1)}{token}`"
+    elif close:
         hint = f"did you mean `{close[0]}`?"
     elif str(token) == "=" and text[: token.start_pos].endswith("="):
         hint = "equality is a single `=`"

@@ -349,3 +349,21 @@ def test_rule_canonical_form_round_trips_every_construct_of_the_language() -> No
         assert canonical in text
     for spelling in ("at risk", " under 1h30m", "per month", "average", "annually", "per breach"):
         assert spelling not in text
+
+
+@pytest.mark.parametrize(
+    ("text", "column", "fix"),
+    [
+        ("x p95 < 4 h monthly", 11, "`4h`"),
+        ("x p95 < 2 ms monthly", 11, "`2ms`"),
+        ("x p95 < 1.5 m monthly", 13, "`1.5m`"),
+        ("x p95 < 4h monthly, credit 1% per 2 h over", 37, "`2h`"),
+    ],
+)
+def test_rule_a_short_unit_is_written_next_to_its_number(text: str, column: int, fix: str) -> None:
+    """language.md, Lexical rules: quantities are a number and a unit; the short units are written
+    `4h`, `30m` (the words take a space: `4 hours`). `4 h` is refused at the unit, and the hint
+    joins it to its number rather than suggesting another word (`2 ms` once suggested `mins`)."""
+    error = first_error(text)
+    assert (error.code, error.column) == ("E100", column), str(error)
+    assert error.hint is not None and fix in error.hint and "mins" not in error.hint
