@@ -1,23 +1,48 @@
 """A deliberately simple reference evaluator, written from language.md alone.
 
-Loops, ``sorted`` and ``Fraction``; it shares no code with ``engine/`` so that
-the property test comparing the two can catch a mistake in either. It covers
-what the generated policies use: monthly fees, percentage credits and caps,
-daily / weekly / monthly (also ``from day N``) / quarterly windows, filters, every
-aggregation, the share form, tiers, linear credits, pool credits, ``max``,
-earn-back, chronic failure, bonuses, the cap and the annual cap.
+Loops, ``sorted`` and ``Decimal``; it shares no code with ``engine/`` so that
+the property tests comparing the two can catch a mistake in either. It covers
+every window (also anchored: ``monthly from day 16``, ``quarterly from day 1 of
+February``, ``yearly from day 1 of April``) in any zone whose offsets change on
+whole hours, monthly / quarterly / yearly fees, filters, every aggregation and
+the share form, ``min N samples``, durations given as start/end (elapsed, or
+business time under the default or a named calendar), percentage, money,
+linear and pool credits, tiers, ``max``, earn-back, chronic failure, bonuses,
+the cap (percentage or money) and the annual cap, and explicit ranges.
 """
 
 from __future__ import annotations
 
 import math
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
-from fractions import Fraction
+from itertools import pairwise
 from zoneinfo import ZoneInfo
 
 from dsl import ast
+
+MICRO = timedelta(microseconds=1)
+LENGTH = {
+    ast.Period.DAY: 0,
+    ast.Period.WEEK: 1,
+    ast.Period.MONTH: 2,
+    ast.Period.QUARTER: 3,
+    ast.Period.YEAR: 4,
+}
+
+
+@dataclass
+class Row:
+    """One measurement: ``time`` is the instant used for windowing (``end`` when not given)."""
+
+    metric: str
+    time: datetime
+    value: float | None = None
+    start: datetime | None = None
+    end: datetime | None = None
+    dims: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -29,7 +54,8 @@ class RefWindow:
     status: str = "no_data"
     credit_percent: Decimal = Decimal(0)
     credit: Decimal | None = None
-    owed_before_cap: Decimal = Decimal(0)
+    owed: Decimal = Decimal(0)
+    bonus_percent: Decimal = Decimal(0)
     bonus: Decimal | None = None
     earned_back: bool = False
     final: bool = True
@@ -38,7 +64,102 @@ class RefWindow:
 @dataclass
 class RefClause:
     windows: list[RefWindow] = field(default_factory=list)
-    chronic_start: datetime | None = None
+    chronic: tuple[datetime, int, int] | None = None
+    breaches: int = 0
+    credit: Decimal | None = None
+
+
+@dataclass
+class RefPeriod:
+    start: datetime
+    end: datetime
+    credit_before_cap: Decimal = Decimal(0)
+    credit: Decimal = Decimal(0)
+    capped: bool = False
+    bonus: Decimal = Decimal(0)
+
+
+@dataclass
+class RefReport:
+    clauses: list[RefClause]
+    periods: list[RefPeriod]
+    total_credit: Decimal | None
+    total_bonus: Decimal | None
+
+
+# --- time ----------------------------------------------------------------------
+
+
+def _midnight(day: date, zone: ZoneInfo) -> datetime:
+    """Local 00:00 of ``day`` (the test zones never skip a midnight)."""
+    return datetime(day.year, day.month, day.day, tzinfo=zone).astimezone(UTC)
+
+
+def _window_days(window: ast.Window, first: date, last: date) -> list[date]:
+    """Every date on which a window starts, from well before ``first`` to well after ``last``."""
+    low, high = first - timedelta(days=400), last + timedelta(days=400)
+    if window.period in (ast.Period.DAY, ast.Period.WEEK):
+        days = [low + timedelta(days=i) for i in range((high - low).days)]
+        return [d for d in days if window.period is ast.Period.DAY or d.weekday() == 0]
+    step = {ast.Period.MONTH: 1, ast.Period.QUARTER: 3, ast.Period.YEAR: 12}[window.period]
+    months = [m for m in range(1, 13) if (m - (window.anchor_month or 1)) % step == 0]
+    return [date(y, m, window.anchor_day or 1) for y in range(low.year, high.year + 1) for m in months]
+
+
+def _windows(
+    window: ast.Window, zone: ZoneInfo, first: datetime, stop: datetime
+) -> list[tuple[datetime, datetime]]:
+    """The windows ``[start, end)`` that overlap ``[first, stop)``."""
+    days = _window_days(window, first.astimezone(zone).date(), stop.astimezone(zone).date())
+    spans = [(_midnight(a, zone), _midnight(b, zone)) for a, b in pairwise(days)]
+    return [(lo, hi) for lo, hi in spans if lo < stop and hi > first]
+
+
+def _fee_period(day: date, period: ast.Period) -> tuple[date, date, int]:
+    """The fee period holding local ``day``: its first day, the next one's, and its number."""
+    months = {ast.Period.MONTH: 1, ast.Period.QUARTER: 3, ast.Period.YEAR: 12}[period]
+    month = (day.month - 1) // months * months
+    number = (day.year * 12 + month) // months
+    after = day.year * 12 + month + months
+    return date(day.year, month + 1, 1), date(after // 12, after % 12 + 1, 1), number
+
+
+def day_length(calendar: ast.Calendar) -> int:
+    """Seconds in one business day: the working-day length most weekdays have (ties: the longer)."""
+    minutes = Counter[int]()
+    for hours in calendar.hours:
+        for day in hours.days:
+            minutes[day] += hours.end_minute - hours.start_minute
+    lengths = Counter(m for m in minutes.values() if m > 0)
+    return max(lengths, key=lambda m: (lengths[m], m)) * 60
+
+
+def business_seconds(calendar: ast.Calendar, zone: ZoneInfo, start: datetime, end: datetime) -> float:
+    """Seconds from ``start`` to ``end`` at which the local wall clock shows a working time.
+
+    Walks UTC hour by hour: within one UTC hour the zone's offset is constant (the test
+    zones change on whole hours), so the wall clock is the instant plus that offset, and
+    a working range ``[s, e)`` of the local date D is the instants ``[D+s-offset, D+e-offset)``.
+    """
+    total = timedelta(0)
+    hour = start.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
+    while hour < end:
+        following = hour + timedelta(hours=1)
+        offset = hour.astimezone(zone).utcoffset()
+        assert offset is not None
+        day = (hour + offset).date()
+        if day not in calendar.holidays:
+            midnight = datetime(day.year, day.month, day.day, tzinfo=UTC) - offset
+            for hours in calendar.hours:
+                if day.weekday() in hours.days:
+                    low = max(midnight + timedelta(minutes=hours.start_minute), hour, start)
+                    high = min(midnight + timedelta(minutes=hours.end_minute), following, end)
+                    total += max(high - low, timedelta(0))
+        hour = following
+    return total / timedelta(seconds=1)
+
+
+# --- figures -------------------------------------------------------------------
 
 
 def _equal(a: float, b: float) -> bool:
@@ -51,237 +172,288 @@ def _holds(op: ast.Op, a: float, b: float) -> bool:
     return {ast.Op.LT: a < b, ast.Op.LE: a <= b, ast.Op.GT: a > b, ast.Op.GE: a >= b}[op]
 
 
-def _local_midnight(day: date, zone: ZoneInfo) -> datetime:
-    return datetime(day.year, day.month, day.day, tzinfo=zone).astimezone(UTC)
+def _plain(quantity: ast.Quantity, calendar: ast.Calendar | None) -> float:
+    """A policy quantity in the clause's units: seconds, a fraction, or the number."""
+    if isinstance(quantity, ast.Duration):
+        return float(quantity.seconds)
+    if isinstance(quantity, ast.Ratio):
+        return float(quantity.fraction)
+    if isinstance(quantity, ast.Number):
+        return float(quantity.value)
+    assert calendar is not None
+    unit = 3600 if quantity.unit is ast.BusinessUnit.HOURS else day_length(calendar)
+    return float(quantity.amount * unit)
 
 
-def _window_start_day(window: ast.Window, day: date) -> date:
-    if window.period is ast.Period.DAY:
-        return day
-    if window.period is ast.Period.WEEK:
-        return day - timedelta(days=day.weekday())
-    anchor = window.anchor_day or 1
-    if window.period is ast.Period.QUARTER:
-        # Quarters of the calendar year (the generated policies use no anchor month).
-        start = date(day.year, (day.month - 1) // 3 * 3 + 1, anchor)
-        assert start <= day or anchor > 1
-        return start
-    start = date(day.year, day.month, anchor)
-    if start > day:
-        start = date(day.year - 1, 12, anchor) if day.month == 1 else date(day.year, day.month - 1, anchor)
-    return start
-
-
-def _next_day(window: ast.Window, day: date) -> date:
-    if window.period is ast.Period.DAY:
-        return day + timedelta(days=1)
-    if window.period is ast.Period.WEEK:
-        return day + timedelta(days=7)
-    months = 3 if window.period is ast.Period.QUARTER else 1
-    index = day.year * 12 + day.month - 1 + months
-    return date(index // 12, index % 12 + 1, day.day)
-
-
-def _windows(
-    window: ast.Window, zone: ZoneInfo, first: datetime, last: datetime
-) -> list[tuple[datetime, datetime]]:
-    day = _window_start_day(window, first.astimezone(zone).date())
-    spans = []
-    while _local_midnight(day, zone) <= last:
-        following = _next_day(window, day)
-        spans.append((_local_midnight(day, zone), _local_midnight(following, zone)))
-        day = following
-    return spans
-
-
-def _passes(clause: ast.Clause, dims: dict[str, str | None]) -> bool:
+def _passes(clause: ast.Clause, dims: dict[str, str]) -> bool:
     for test in clause.filter:
-        value = dims.get(test.dimension)
-        inside = value is not None and value in test.values
-        if test.op in (ast.FilterOp.EQ, ast.FilterOp.IN) and not inside:
-            return False
-        if test.op in (ast.FilterOp.NE, ast.FilterOp.NOT_IN) and inside:
+        inside = dims.get(test.dimension) in test.values
+        if inside != (test.op in (ast.FilterOp.EQ, ast.FilterOp.IN)):
             return False
     return True
 
 
-def _aggregate(condition: ast.Condition, values: list[float]) -> float | None:
+def _aggregate(clause: ast.Clause, values: list[float], calendar: ast.Calendar | None) -> float | None:
     ordered = sorted(values)
     n = len(ordered)
+    condition = clause.condition
+    total = 0.0
+    for v in ordered:
+        total += v
     if isinstance(condition, ast.ShareCondition):
-        if n == 0:
-            return None
-        good = [v for v in ordered if _holds(condition.op, v, float(condition.threshold.value))]  # type: ignore[union-attr]
-        return len(good) / n
+        threshold = _plain(condition.threshold, calendar)
+        return sum(_holds(condition.op, v, threshold) for v in ordered) / n if n else None
     name = condition.aggregation.name
-    if name == "count":
-        return float(n)
-    if name == "sum":
-        return math.fsum(ordered)
+    if name in ("count", "sum"):
+        return float(n) if name == "count" else total
     if n == 0:
         return None
-    if name == "mean":
-        return math.fsum(ordered) / n
-    if name == "min":
-        return ordered[0]
-    if name == "max":
-        return ordered[-1]
-    percentile = Fraction(50) if name == "median" else Fraction(str(condition.aggregation.percentile))
-    rank = math.ceil(percentile * n / 100)
-    return ordered[rank - 1]
+    if name in ("mean", "min", "max"):
+        return {"mean": total / n, "min": ordered[0], "max": ordered[-1]}[name]
+    percentile = Decimal(50) if name == "median" else condition.aggregation.percentile
+    assert percentile is not None
+    return ordered[math.ceil(percentile * n / 100) - 1]
+
+
+# --- money ---------------------------------------------------------------------
 
 
 def _cents(amount: Decimal) -> Decimal:
     return amount.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
-def _credit_percent(clause: ast.Clause, value: float, target: float, policy: ast.Policy) -> Decimal:
+@dataclass(frozen=True)
+class _Amount:
+    """A credit or bonus as written: a share of the fee in percent units, or money."""
+
     percent: Decimal | None = None
+    money: Decimal | None = None
+
+    @staticmethod
+    def of(amount: ast.Amount) -> _Amount:
+        if isinstance(amount, ast.Ratio):
+            return _Amount(percent=amount.fraction * 100)
+        return _Amount(money=amount.amount)
+
+    def size(self, fee: Decimal | None) -> Decimal:
+        """For comparing amounts: money at the fee, or the percentage without one."""
+        if self.money is not None:
+            assert fee is not None
+            return self.money
+        assert self.percent is not None
+        return self.percent if fee is None else fee * self.percent / 100
+
+    def shown(self, fee: Decimal | None) -> tuple[Decimal, Decimal | None]:
+        """(percent of the fee, money rounded to the cent or None without a fee)."""
+        if self.money is not None:
+            assert fee is not None
+            return self.money / fee * 100, _cents(self.money)
+        assert self.percent is not None
+        return self.percent, None if fee is None else _cents(fee * self.percent / 100)
+
+
+def _credit(
+    clause: ast.Clause, policy: ast.Policy, value: float, target: float, unit: ast.Calendar | None
+) -> _Amount:
+    fee = policy.fee.amount.amount if policy.fee else None
     credit = clause.credit
-    if isinstance(credit, ast.FixedCredit) and isinstance(credit.amount, ast.Ratio):
-        percent = credit.amount.fraction * 100
+    amount = _Amount(percent=Decimal(0))
+    if isinstance(credit, ast.FixedCredit):
+        amount = _Amount.of(credit.amount)
     elif isinstance(credit, ast.LinearCredit):
-        step = float(credit.step.value)  # type: ignore[union-attr]
         distance = value - target if credit.direction is ast.Direction.OVER else target - value
-        quotient = distance / step
+        quotient = distance / _plain(credit.step, unit)
         steps = round(quotient) if _equal(quotient, float(round(quotient))) else math.ceil(quotient)
-        percent = credit.rate.fraction * 100 * max(1, steps)
+        amount = _Amount(percent=credit.rate.fraction * 100 * max(1, steps))
     elif isinstance(credit, ast.PoolCredit):
-        assert policy.cap is not None and isinstance(policy.cap.amount, ast.Ratio)
-        percent = credit.share.fraction * policy.cap.amount.fraction * 100
-    tiers = [t.amount.fraction * 100 for t in clause.tiers if _holds(t.op, value, float(t.threshold.value))]  # type: ignore[union-attr]
+        assert policy.cap is not None
+        pool = policy.cap.amount
+        if isinstance(pool, ast.Ratio):
+            amount = _Amount(percent=credit.share.fraction * pool.fraction * 100)
+        else:
+            amount = _Amount(money=credit.share.fraction * pool.amount)
+    tiers = [_Amount.of(t.amount) for t in clause.tiers if _holds(t.op, value, _plain(t.threshold, unit))]
     if tiers:
-        percent = max(tiers)
+        amount = max(tiers, key=lambda a: a.size(fee))
     maximum = clause.option(ast.MaxCredit)
-    if percent is not None and maximum is not None and isinstance(maximum.amount, ast.Ratio):
-        percent = min(percent, maximum.amount.fraction * 100)
-    return percent if percent is not None else Decimal(0)
+    if maximum is not None and _Amount.of(maximum.amount).size(fee) < amount.size(fee):
+        amount = _Amount.of(maximum.amount)
+    return amount
+
+
+# --- evaluation ----------------------------------------------------------------
+
+
+def _range(
+    policy: ast.Policy, rows: list[Row], start: datetime | None, end: datetime | None
+) -> tuple[datetime, datetime] | None:
+    used = {c.metric for c in policy.clauses}
+    times = [r.time for r in rows if r.metric in used]
+    if not times and (start is None or end is None):
+        return None
+    first = start if start is not None else min(times)
+    stop = end if end is not None else max(times) + MICRO
+    return (first, stop) if first < stop else None
+
+
+def _value(row: Row, business: bool, calendar: ast.Calendar | None, zone: ZoneInfo) -> float:
+    if row.value is not None:
+        return row.value
+    assert row.start is not None and row.end is not None
+    if business:
+        assert calendar is not None
+        return business_seconds(calendar, zone, row.start, row.end)
+    return (row.end - row.start) / timedelta(seconds=1)
 
 
 def evaluate(
-    policy: ast.Policy,
-    rows: list[dict[str, object]],
-    start: datetime | None = None,
-    end: datetime | None = None,
-) -> tuple[list[RefClause], list[tuple[datetime, Decimal]]]:
-    """Evaluate ``policy`` (monthly fee, percentages) over rows ``{"metric", "time" (aware datetime),
-    "value", "dims"}``; returns the clauses and the fee periods' credits after the caps."""
+    policy: ast.Policy, rows: list[Row], start: datetime | None = None, end: datetime | None = None
+) -> RefReport:
+    """Evaluate ``policy`` over ``rows`` between ``start`` (inclusive) and ``end`` (exclusive)."""
     zone = ZoneInfo(policy.zone)
-    used = {c.metric for c in policy.clauses}
-    times = [r["time"] for r in rows if r["metric"] in used]
-    if not times and (start is None or end is None):
-        return [RefClause() for _ in policy.clauses], []
-    first = start if start is not None else min(times)  # type: ignore[type-var]
-    stop = end if end is not None else max(times) + timedelta(microseconds=1)  # type: ignore[type-var, operator]
     fee = policy.fee.amount.amount if policy.fee else None
+    bounds = _range(policy, rows, start, end)
     clauses = []
     for clause in policy.clauses:
         result = RefClause()
-        target = float(clause.condition.threshold.value)  # type: ignore[union-attr]
-        if isinstance(clause.condition, ast.ShareCondition):
-            target = float(clause.condition.share.fraction)
-        op = ast.Op.GE if isinstance(clause.condition, ast.ShareCondition) else clause.condition.op
+        chosen = clause.option(ast.UseCalendar)
+        calendar = policy.calendar(chosen.name if chosen else None)
+        condition = clause.condition
+        business = isinstance(condition.threshold, ast.BusinessDuration)
+        if isinstance(condition, ast.ShareCondition):
+            op, target = ast.Op.GE, float(condition.share.fraction)
+        else:
+            op, target = condition.op, _plain(condition.threshold, calendar)
         minimum = clause.option(ast.MinSamples)
-        for lo, hi in _windows(clause.window, zone, first, stop - timedelta(microseconds=1)):  # type: ignore[arg-type]
+        bonus = clause.option(ast.Bonus)
+        first, stop = bounds or (datetime.min.replace(tzinfo=UTC), datetime.min.replace(tzinfo=UTC))
+        for lo, hi in _windows(clause.window, zone, first, stop) if bounds else []:
             values = [
-                float(r["value"])  # type: ignore[arg-type]
+                _value(r, business, calendar, zone)
                 for r in rows
-                if r["metric"] == clause.metric
-                and lo <= r["time"] < hi  # type: ignore[operator]
-                and first <= r["time"] < stop  # type: ignore[operator]
-                and _passes(clause, r["dims"])  # type: ignore[arg-type]
+                if r.metric == clause.metric
+                and lo <= r.time < hi
+                and first <= r.time < stop
+                and _passes(clause, r.dims)
             ]
             window = RefWindow(lo, hi, samples=len(values), final=end is None or hi <= end)
-            window.value = _aggregate(clause.condition, values)
+            window.value = _aggregate(clause, values, calendar)
             if window.value is None:
                 window.status = "no_data"
             elif minimum is not None and len(values) < minimum.count:
                 window.status = "insufficient"
             else:
                 window.status = "met" if _holds(op, window.value, target) else "breached"
-            if clause.kind is ast.ClauseKind.SLA and window.status == "breached":
-                window.credit_percent = _credit_percent(clause, window.value, target, policy)  # type: ignore[arg-type]
-            bonus = clause.option(ast.Bonus)
             if fee is not None:
-                window.credit = _cents(fee * window.credit_percent / 100)
-                window.bonus = Decimal(0)
-                if (
-                    bonus is not None
-                    and window.status == "met"
-                    and _holds(bonus.op, window.value, float(bonus.threshold.value))
-                ):  # type: ignore[arg-type, union-attr]
-                    window.bonus = _cents(fee * bonus.amount.fraction)  # type: ignore[union-attr]
-            result.windows.append(window)
-        earn = clause.option(ast.EarnBack)
-        for index, window in enumerate(result.windows):
-            nxt = result.windows[index + 1 : index + 1 + (earn.after_met if earn else 0)]
-            window.earned_back = bool(
-                earn
+                window.credit, window.bonus = Decimal(0), Decimal(0)
+            if (
+                clause.kind is ast.ClauseKind.SLA
                 and window.status == "breached"
-                and len(nxt) == earn.after_met
-                and all(w.status == "met" and w.final for w in nxt)
-            )
-            window.owed_before_cap = Decimal(0) if window.earned_back else (window.credit or Decimal(0))
-        chronic = clause.option(ast.Chronic)
-        if chronic is not None:
-            for index in range(len(result.windows)):
-                run = result.windows[max(0, index - chronic.of_windows + 1) : index + 1]
-                if sum(w.status == "breached" for w in run) >= chronic.breaches:
-                    result.chronic_start = result.windows[index].start
-                    break
+                and clause.credit is not None
+            ):
+                amount = _credit(clause, policy, window.value, target, calendar)  # type: ignore[arg-type]
+                window.credit_percent, window.credit = amount.shown(fee)
+            if (
+                bonus is not None
+                and window.status == "met"
+                and _holds(bonus.op, window.value, _plain(bonus.threshold, calendar))  # type: ignore[arg-type]
+            ):
+                window.bonus_percent, window.bonus = _Amount.of(bonus.amount).shown(fee)
+            result.windows.append(window)
+        _earn_back_and_chronic(clause, result)
         clauses.append(result)
-    return clauses, _settle(policy, clauses, zone)
+    periods = _settle(policy, clauses, zone, bounds) if fee is not None else []
+    for result in clauses:
+        result.breaches = sum(w.status == "breached" for w in result.windows)
+        if fee is not None:
+            result.credit = sum(
+                (w.credit or Decimal(0) for w in result.windows if not w.earned_back), Decimal(0)
+            )
+    if fee is None:
+        return RefReport(clauses, periods, None, None)
+    total_credit = sum((p.credit for p in periods), Decimal(0))
+    return RefReport(clauses, periods, total_credit, sum((p.bonus for p in periods), Decimal(0)))
 
 
-def _settle(policy: ast.Policy, clauses: list[RefClause], zone: ZoneInfo) -> list[tuple[datetime, Decimal]]:
-    if policy.fee is None:
-        return []
-    fee = policy.fee.amount.amount
-    by_month: dict[tuple[int, int], list[tuple[tuple[datetime, int], RefWindow]]] = {}
+def _earn_back_and_chronic(clause: ast.Clause, result: RefClause) -> None:
+    earn = clause.option(ast.EarnBack)
+    for index, window in enumerate(result.windows):
+        following = result.windows[index + 1 : index + 1 + (earn.after_met if earn else 0)]
+        window.earned_back = bool(
+            earn
+            and window.status == "breached"
+            and len(following) == earn.after_met
+            and all(w.status == "met" and w.final for w in following)
+        )
+        window.owed = Decimal(0) if window.earned_back else (window.credit or Decimal(0))
+    chronic = clause.option(ast.Chronic)
+    for index in range(len(result.windows) if chronic else 0):
+        assert chronic is not None
+        run = result.windows[max(0, index - chronic.of_windows + 1) : index + 1]
+        breaches = sum(w.status == "breached" for w in run)
+        if breaches >= chronic.breaches:
+            result.chronic = (result.windows[index].start, breaches, chronic.of_windows)
+            return
+
+
+def _settle(
+    policy: ast.Policy, clauses: list[RefClause], zone: ZoneInfo, bounds: tuple[datetime, datetime] | None
+) -> list[RefPeriod]:
+    """Fee periods with their credits after the cap and the annual cap, in time order."""
+    assert policy.fee is not None
+    fee, kind = policy.fee.amount.amount, policy.fee.period
+    periods: dict[int, RefPeriod] = {}
+    claims: dict[int, list[tuple[tuple[datetime, int], RefWindow]]] = {}
+
+    def period(day: date) -> int:
+        first, after, number = _fee_period(day, kind)
+        periods.setdefault(number, RefPeriod(_midnight(first, zone), _midnight(after, zone)))
+        return number
+
+    if bounds is not None:
+        day = bounds[0].astimezone(zone).date()
+        while _midnight(day, zone) < bounds[1]:
+            period(day)
+            day = _fee_period(day, kind)[1]
     for number, (clause, source) in enumerate(zip(clauses, policy.clauses, strict=True)):
-        longer = source.window.period in (ast.Period.QUARTER, ast.Period.YEAR)
+        longer = LENGTH[source.window.period] > LENGTH[kind]
         for window in clause.windows:
-            # A window longer than the (monthly) fee period goes to the month of its last instant.
-            instant = window.end - timedelta(microseconds=1) if longer else window.start
-            local = instant.astimezone(zone)
-            by_month.setdefault((local.year, local.month), []).append(((window.start, number), window))
-    cap = (
-        policy.cap.amount.fraction * fee if policy.cap and isinstance(policy.cap.amount, ast.Ratio) else None
-    )
-    totals: list[tuple[datetime, Decimal]] = []
-    paid_by_month: dict[int, Decimal] = {}
-    for (year, month), entries in sorted(by_month.items()):
-        owed = [(key, w) for key, w in entries if w.owed_before_cap > 0]
-        total = sum((w.owed_before_cap for _, w in owed), Decimal(0))
-        for _, w in entries:
-            if not w.earned_back and w.credit is not None:
-                w.credit = w.owed_before_cap
-        if cap is not None and total > _cents(cap):
-            _scale(owed, total, _cents(cap))
-            total = _cents(cap)
+            instant = window.end - MICRO if longer else window.start
+            local = instant.astimezone(zone).date()
+            key = _fee_period(local, kind)[2]
+            if window.owed > 0 or (window.bonus or 0) > 0:
+                periods[period(local)].bonus += window.bonus or 0
+            claims.setdefault(key, []).append(((window.start, number), window))
+    cap = policy.cap.amount if policy.cap else None
+    limit = None if cap is None else _cents(fee * cap.fraction) if isinstance(cap, ast.Ratio) else cap.amount
+    span = {ast.Period.MONTH: 12, ast.Period.QUARTER: 4, ast.Period.YEAR: 1}[kind]
+    for number in sorted(periods):
+        owed = [(key, w) for key, w in claims.get(number, []) if w.owed > 0]
+        for _, w in owed:
+            w.credit = w.owed
+        before = sum((w.owed for _, w in owed), Decimal(0))
+        this = periods[number]
+        this.credit_before_cap = this.credit = before
+        if limit is not None and before > limit:
+            _scale(owed, [w.owed for _, w in owed], limit)
+            this.credit, this.capped = limit, True
         if policy.annual_cap is not None:
-            number = year * 12 + month
-            before = sum((v for n, v in paid_by_month.items() if number - 12 < n < number), Decimal(0))
-            allowed = max(Decimal(0), _cents(policy.annual_cap.share.fraction * fee * 12) - before)
-            if total > allowed:
-                current = sum((w.credit for _, w in owed), Decimal(0))  # type: ignore[misc]
-                _scale(owed, current, allowed, use_credit=True)
-                total = allowed
-            paid_by_month[number] = total
-        totals.append((_local_midnight(date(year, month, 1), zone), total))
-    return totals
+            earlier = sum((p.credit for n, p in periods.items() if number - span < n < number), Decimal(0))
+            allowed = max(Decimal(0), _cents(policy.annual_cap.share.fraction * fee * span) - earlier)
+            if this.credit > allowed:
+                _scale(owed, [w.credit for _, w in owed], allowed)  # type: ignore[misc]
+                this.credit, this.capped = allowed, True
+    return [periods[n] for n in sorted(periods)]
 
 
 def _scale(
-    owed: list[tuple[tuple[datetime, int], RefWindow]],
-    total: Decimal,
-    limit: Decimal,
-    use_credit: bool = False,
+    owed: list[tuple[tuple[datetime, int], RefWindow]], amounts: list[Decimal], limit: Decimal
 ) -> None:
-    before = [(key, (w.credit if use_credit else w.owed_before_cap), w) for key, w in owed]
-    for _, amount, w in before:
-        w.credit = _cents(amount * limit / total)  # type: ignore[operator]
-    remainder = limit - sum((w.credit for _, _, w in before), Decimal(0))  # type: ignore[misc]
-    if before and remainder:
-        largest = sorted(before, key=lambda item: (-item[1], item[0]))[0]  # type: ignore[operator]
-        largest[2].credit += remainder  # type: ignore[operator]
+    """Scale credits to ``limit`` pro rata, half up; the remainder to the largest (earliest, first clause)."""
+    total = sum(amounts, Decimal(0))
+    scaled = [_cents(amount * limit / total) for amount in amounts]
+    if scaled:
+        largest = min(range(len(owed)), key=lambda i: (-amounts[i], owed[i][0]))
+        scaled[largest] += limit - sum(scaled, Decimal(0))
+    for (_, w), credit in zip(owed, scaled, strict=True):
+        w.credit = credit
