@@ -19,7 +19,8 @@ from . import ast
 from .errors import Diagnostic, PolicyLimitError, PolicySyntaxError
 from .lines import StatementText, split_statements
 from .syntax import describe
-from .transformer import FIRST_LINE, Fault, ToAst
+from .tokens import FIRST_LINE, Fault
+from .transformer import ToAst
 
 MAX_SOURCE_BYTES = 1024 * 1024
 MAX_CLAUSES = 10_000

@@ -14,7 +14,7 @@ from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedTok
 from lark.lexer import PatternStr, Token
 
 from .errors import Diagnostic
-from .transformer import KEYWORDS
+from .tokens import KEYWORDS
 
 AGGREGATIONS_TEXT = "p95 (any percentile pNN or pNN.N), median, mean, min, max, sum, count"
 WINDOWS = ("daily", "weekly", "monthly", "quarterly", "yearly")

@@ -13,7 +13,7 @@ from decimal import Decimal
 from hypothesis import strategies as st
 
 from dsl import ast
-from dsl.transformer import KEYWORDS
+from dsl.tokens import KEYWORDS
 
 names = st.from_regex(r"[a-z_][a-z0-9_]{0,12}", fullmatch=True).filter(lambda n: n not in KEYWORDS)
 texts = st.text(
