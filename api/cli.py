@@ -38,15 +38,20 @@ class UsageError(Exception):
 
 
 def read_text(name: str) -> str:
-    """The text of FILE, or of stdin for ``-``; raises :class:`UsageError` when it cannot be read."""
+    """The text of FILE, or of stdin for ``-``.
+
+    Raises :class:`UsageError` when the file cannot be read, and
+    :class:`dsl.PolicySyntaxError` (E109, with line and column) when it is not UTF-8.
+    """
     if name == "-":
-        return sys.stdin.read()
+        return dsl.decode(sys.stdin.buffer.read(), "<stdin>")
     try:
-        return Path(name).read_text(encoding="utf-8")
+        data = Path(name).read_bytes()
     except FileNotFoundError:
         raise UsageError(f"{name}: no such file") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UsageError(f"{name}: cannot read: {exc}") from None
+    except OSError as exc:
+        raise UsageError(f"{name}: cannot read: {exc.strerror or exc}") from None
+    return dsl.decode(data, name)
 
 
 def load_policy(name: str) -> dsl.CheckedPolicy:
@@ -92,9 +97,9 @@ def _check(args: argparse.Namespace) -> int:
 def _fmt(args: argparse.Namespace) -> int:
     status = 0
     for name in args.files:
-        source = read_text(name)
         filename = "<stdin>" if name == "-" else name
         try:
+            source = read_text(name)
             canonical = dsl.format_policy(dsl.parse(source, filename=filename))
         except dsl.PolicyError as exc:
             print(exc, file=sys.stderr)

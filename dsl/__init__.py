@@ -19,7 +19,7 @@ from .errors import (
     SlaError,
 )
 from .formatter import format_clause, format_policy
-from .parser import parse
+from .parser import decode, parse
 
 __all__ = [
     "CheckedPolicy",
@@ -32,6 +32,7 @@ __all__ = [
     "SlaError",
     "ast",
     "check",
+    "decode",
     "format_clause",
     "format_policy",
     "parse",

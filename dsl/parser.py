@@ -84,6 +84,34 @@ def parse(source: str, filename: str | None = None) -> ast.Policy:
     return policy
 
 
+def decode(data: bytes, filename: str | None = None) -> str:
+    """A policy file's bytes as text: policies are UTF-8 (a byte order mark is allowed).
+
+    Raises :class:`PolicySyntaxError` (E109) naming the line and column of the first
+    byte that is not UTF-8, with the hint to save the file as UTF-8.
+    """
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        before = data[: exc.start].decode("utf-8")
+        line = before.count("\n") + 1
+        column = len(before) - (before.rfind("\n") + 1) + 1
+        snippet = data.split(b"\n")[line - 1].decode("utf-8", errors="replace").rstrip("\r")
+        raise PolicySyntaxError(
+            [
+                Diagnostic(
+                    "E109",
+                    f"the file is not UTF-8 text: byte 0x{data[exc.start]:02x} cannot start a character here",
+                    line,
+                    column,
+                    snippet=snippet,
+                    hint="save the policy as UTF-8 (most editors offer it under Save As or Encoding)",
+                    filename=filename,
+                )
+            ]
+        ) from None
+
+
 def _check_size(source: str, filename: str | None) -> None:
     size = len(source.encode("utf-8"))
     if size > MAX_SOURCE_BYTES:

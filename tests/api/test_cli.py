@@ -74,7 +74,7 @@ def test_fmt_check_canonical_examples_exit_0(capsys: pytest.CaptureFixture[str])
 def test_fmt_dash_reads_stdin_writes_stdout(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.setattr("sys.stdin", io.StringIO("kpi x mean under 2h daily\n"))
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(b"kpi x mean under 2h daily\n")))
     status, out, _ = run(capsys, "fmt", "-")
     assert (status, out) == (0, "kpi x mean < 2h daily\n")
 
@@ -99,3 +99,24 @@ def test_check_warnings_are_printed_and_exit_0(tmp_path: Path, capsys: pytest.Ca
     status, out, err = run(capsys, "check", name)
     assert (status, out) == (0, "")
     assert f"{name}:2:" in err and "warning[W540]" in err
+
+
+def test_check_a_file_that_is_not_utf8_exits_1_with_e109_at_the_byte(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Policies are UTF-8. A Latin-1 `é` (byte 0xe9) on line 2, column 18 is an error of the file,
+    with its place, not a usage error."""
+    path = tmp_path / "latin1.sla"
+    path.write_bytes('x p95 < 4h monthly\nsla "Disponibilité": y mean >= 99% monthly\n'.encode("latin-1"))
+    status, _, err = run(capsys, "check", str(path))
+    assert status == 1
+    assert err.startswith(f"{path}:2:18: error[E109]: the file is not UTF-8 text: byte 0xe9")
+    assert "hint: save the policy as UTF-8" in err
+
+
+def test_fmt_a_file_that_is_not_utf8_exits_1(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "latin1.sla"
+    path.write_bytes(b"x p95 < 4h monthly # \xe9t\xe9\n")
+    status, _, err = run(capsys, "fmt", str(path))
+    assert status == 1 and "error[E109]" in err
+    assert path.read_bytes() == b"x p95 < 4h monthly # \xe9t\xe9\n"
