@@ -12,6 +12,7 @@
 - W550: a clause uses an undeclared metric whose name is close to a declared
   one (``resolution_tme`` beside ``metric resolution_time``): a misspelt metric
   would silently have no data.
+- W560: the fee's currency is not an ISO 4217 code (``fee 5000 EUD monthly``).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from decimal import Decimal
 from difflib import get_close_matches
 
 from . import ast
+from .currencies import COMMON_CURRENCIES, ISO_4217
 from .findings import Findings, option_warning
 from .formatter import format_decimal, format_quantity
 from .kinds import magnitude
@@ -42,6 +44,7 @@ def lint(policy: ast.Policy, findings: Findings) -> None:
     _implausible_min_samples(policy, findings)
     _filter_value_case(policy, findings)
     _misspelt_metrics(policy, findings)
+    _unknown_currency(policy, findings)
 
 
 # --- W510 --------------------------------------------------------------------------
@@ -224,3 +227,23 @@ def _misspelt_metrics(policy: ast.Policy, findings: Findings) -> None:
                 f"did you mean `{close[0]}`? (or declare `{metric}` too)",
             )
             reported.add(metric)
+
+
+# --- W560 ----------------------------------------------------------------------------
+
+
+def _unknown_currency(policy: ast.Policy, findings: Findings) -> None:
+    """Every money amount must be in the fee's currency (E323, E324), so the fee's code is the one
+    to judge."""
+    if policy.fee is None or policy.fee.amount.currency in ISO_4217:
+        return
+    code = policy.fee.amount.currency
+    # A typo changes one letter; contracts are mostly in a handful of currencies.
+    candidates = (*COMMON_CURRENCIES, *sorted(ISO_4217))
+    near = [c for c in candidates if sum(a != b for a, b in zip(c, code, strict=True)) == 1]
+    findings.warning(
+        "W560",
+        f"`{code}` is not an ISO 4217 currency code",
+        policy.fee.amount.span,
+        f"did you mean `{near[0]}`?" if near else "write the three-letter ISO 4217 code, e.g. EUR, GBP, USD",
+    )

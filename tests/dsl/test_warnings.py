@@ -211,3 +211,19 @@ def test_tier_that_holds_on_every_breach_leaves_the_base_dead() -> None:
     """Target < 4h is breached exactly at 4h or more, where `8% if >= 4h` holds: 5% never applies."""
     d = only(FEE + "x p95 < 4h monthly, credit 5%, 8% if >= 4h\n", "W508")
     at(d, 3, 32, "holds on every breach of `< 4h`", "base credit `credit 5%` never applies")
+
+
+def test_w560_a_fee_in_a_currency_that_is_not_iso_4217_is_warned_with_the_nearest_common_code() -> None:
+    """`EUD` is one letter from EUR (and from other codes): the common currency is suggested.
+    A warning, not an error: ISO adds codes, and the policy stays usable."""
+    source = "fee 5000 EUD monthly\nx p95 < 4h monthly, credit 5%\n"
+    (warning,) = dsl.check(dsl.parse(source), source=source).warnings
+    assert (warning.code, warning.line, warning.column) == ("W560", 1, 5)
+    assert "`EUD` is not an ISO 4217 currency code" in warning.message
+    assert warning.hint == "did you mean `EUR`?"
+
+
+def test_w560_is_silent_for_iso_4217_codes_old_and_new() -> None:
+    for code in ("EUR", "GBP", "NOK", "XCG", "ZWG", "CHF"):
+        source = f"fee 5000 {code} monthly\nx p95 < 4h monthly, credit 5%\n"
+        assert dsl.check(dsl.parse(source), source=source).warnings == ()
