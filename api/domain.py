@@ -164,6 +164,11 @@ def measurements_of(frame: pl.DataFrame) -> engine.Measurements:
     return engine.Measurements(frame)
 
 
+def admit(text: PolicyText, measurements: engine.Measurements) -> None:
+    """Refuse a batch with a row that evaluations of ``text`` would refuse (raises MeasurementError)."""
+    engine.validate(compiled(text), measurements)
+
+
 def compiled(text: PolicyText) -> engine.CompiledPolicy:
     """The compiled policy, from memory when its content hash was compiled before."""
     found: engine.CompiledPolicy = _COMPILED.get_or_make(

@@ -95,6 +95,9 @@ def store_batch(
         if first is not None:
             return _replay(first, digest)
     measurements = read_limited(body, content_type, settings)
+    # Judged against the latest version: the one that evaluations use unless told otherwise.
+    latest = crud.get_version(session, policy)
+    domain.admit(domain.stored_policy(latest.source, latest.canonical, latest.content_hash), measurements)
     frame, dimensions = domain.batch_frame(measurements)
     try:
         batch = store.insert_batch(

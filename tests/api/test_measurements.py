@@ -84,6 +84,26 @@ def test_one_invalid_row_stores_nothing_and_names_row_and_field(client: TestClie
     assert stored_rows(client) == 0
 
 
+def test_a_row_the_policy_refuses_is_refused_at_ingest_so_stored_data_stays_evaluable(
+    client: TestClient,
+) -> None:
+    """A negative duration (language.md, Precise readings: Rows) is refused when the batch arrives,
+    naming the row and field, and nothing of the batch is stored: were it stored, every later
+    evaluation of the stored measurements would fail on it."""
+    source = 'fee 1000 EUR monthly\nmetric fix duration\nsla "Fix": fix p95 < 4h monthly, credit 5%\n'
+    assert client.post("/v1/policies", json={"name": "fix", "source": source}).status_code == 201
+    rows = [
+        {"metric": "fix", "time": "2026-01-05T10:00:00Z", "value": 3600},
+        {"metric": "fix", "time": "2026-01-06T10:00:00Z", "value": -60},
+    ]
+    response = client.post("/v1/policies/fix/measurements", json={"measurements": rows})
+    assert response.status_code == 422
+    [error] = response.json()["errors"]
+    assert (error["code"], error["row"], error["field"]) == ("E622", 2, "value")
+    report = client.post("/v1/policies/fix/evaluate", params=RANGE)
+    assert report.is_success and report.json()["inputs"]["rows"] == 0
+
+
 def test_retry_with_the_same_idempotency_key_is_a_no_op_returning_the_first_answer(
     client: TestClient,
 ) -> None:
@@ -157,14 +177,17 @@ def test_concurrent_retries_with_one_key_store_the_batch_once(server: str) -> No
         assert http.post("/v1/policies/lat/evaluate", params=RANGE).json()["inputs"]["rows"] == 3
 
 
-def test_a_stored_row_the_policy_cannot_use_is_named_by_batch_and_row(client: TestClient) -> None:
-    """A ratio of 150% is well formed, so it is stored; evaluating it names batch 2, row 2."""
-    source = 'metric fix ratio\nkpi "Fix": fix mean >= 70% monthly\n'
-    client.post("/v1/policies", json={"name": "fix", "source": source})
+def test_a_stored_row_a_later_version_cannot_use_is_named_by_batch_and_row(client: TestClient) -> None:
+    """Batches are admitted against the latest version. A value of 1.5 is a fine `number` under
+    version 1; version 2 declares the metric a ratio, so evaluating the stored data names batch 2,
+    row 2 (the ratio must lie in [0, 1])."""
+    client.post("/v1/policies", json={"name": "fix", "source": 'kpi "Fix": fix mean >= 0.7 monthly\n'})
     good = [{"metric": "fix", "time": "2026-01-05T10:00:00Z", "value": 0.5}]
     bad = [*good, {"metric": "fix", "time": "2026-01-06T10:00:00Z", "value": 1.5}]
     client.post("/v1/policies/fix/measurements", json={"measurements": good})
     second = client.post("/v1/policies/fix/measurements", json={"measurements": bad}).json()["batch"]
+    ratio = 'metric fix ratio\nkpi "Fix": fix mean >= 70% monthly\n'
+    assert client.put("/v1/policies/fix", json={"source": ratio}).status_code == 201
     response = client.post("/v1/policies/fix/evaluate")
     assert response.status_code == 422
     [error] = response.json()["errors"]
