@@ -3,9 +3,9 @@
 Loops, ``sorted`` and ``Decimal``; it shares no code with ``engine/`` so that
 the property tests comparing the two can catch a mistake in either. It covers
 every window (also anchored: ``monthly from day 16``, ``quarterly from day 1 of
-February``, ``yearly from day 1 of April``) in any zone whose offsets change on
-whole hours, monthly / quarterly / yearly fees, filters, every aggregation and
-the share form, ``min N samples``, durations given as start/end (elapsed, or
+February``, ``yearly from day 1 of April``) in any zone whose midnights exist and
+whose offsets fall on quarter-hours, monthly / quarterly / yearly fees,
+filters, every aggregation and the share form, ``min N samples``, durations given as start/end (elapsed, or
 business time under the default or a named calendar), percentage, money,
 linear and pool credits, tiers, ``max``, earn-back, chronic failure, bonuses,
 the cap (percentage or money) and the annual cap, and explicit ranges.
@@ -137,25 +137,28 @@ def day_length(calendar: ast.Calendar) -> int:
 def business_seconds(calendar: ast.Calendar, zone: ZoneInfo, start: datetime, end: datetime) -> float:
     """Seconds from ``start`` to ``end`` at which the local wall clock shows a working time.
 
-    Walks UTC hour by hour: within one UTC hour the zone's offset is constant (the test
-    zones change on whole hours), so the wall clock is the instant plus that offset, and
-    a working range ``[s, e)`` of the local date D is the instants ``[D+s-offset, D+e-offset)``.
+    Walks UTC quarter-hours: within one the zone's offset is constant (the test zones'
+    offsets and changes fall on whole quarter-hours), so the wall clock is the instant plus
+    that offset, and a working range ``[s, e)`` of a local date D is the instants
+    ``[D+s-offset, D+e-offset)``; a quarter-hour may touch two local dates.
     """
     total = timedelta(0)
-    hour = start.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
-    while hour < end:
-        following = hour + timedelta(hours=1)
-        offset = hour.astimezone(zone).utcoffset()
+    step = start.astimezone(UTC)
+    step = step.replace(minute=step.minute // 15 * 15, second=0, microsecond=0)
+    while step < end:
+        following = step + timedelta(minutes=15)
+        offset = step.astimezone(zone).utcoffset()
         assert offset is not None
-        day = (hour + offset).date()
-        if day not in calendar.holidays:
+        for day in sorted({(step + offset).date(), (following - MICRO + offset).date()}):
+            if day in calendar.holidays:
+                continue
             midnight = datetime(day.year, day.month, day.day, tzinfo=UTC) - offset
             for hours in calendar.hours:
                 if day.weekday() in hours.days:
-                    low = max(midnight + timedelta(minutes=hours.start_minute), hour, start)
+                    low = max(midnight + timedelta(minutes=hours.start_minute), step, start)
                     high = min(midnight + timedelta(minutes=hours.end_minute), following, end)
                     total += max(high - low, timedelta(0))
-        hour = following
+        step = following
     return total / timedelta(seconds=1)
 
 

@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 
 from tests.engine.reference import Row
 
-ZONES = ("UTC", "Europe/London", "America/New_York")
+ZONES = ("UTC", "Europe/London", "America/New_York", "Australia/Adelaide", "Asia/Kolkata")
 OPS = ("<", "<=", ">", ">=")
 WINDOWS = (
     "daily",
@@ -33,6 +33,15 @@ WINDOWS = (
     "quarterly from day 10 of March",
     "yearly",
     "yearly from day 1 of April",
+)
+FILTERS = (
+    "",
+    ' where p = "a"',
+    ' where p != "a"',
+    ' where p in ("a", "b")',
+    ' where p not in ("b")',
+    ' where p = "a" and q != "u"',
+    ' where q in ("u") and p != "b"',
 )
 CALENDARS = (
     '"Mon-Fri 09:00-17:30" holidays "2026-03-30", "2026-10-26", "2026-12-25"',
@@ -68,8 +77,8 @@ BUSINESS = Scale(
 SHARE = Scale(("50%", "80%", "90%", "95%", "100%"), ("5%", "10%"), ())
 STRETCHES = (
     (datetime(2026, 1, 1, tzinfo=UTC), 75),  # months, a quarter end
-    (datetime(2026, 2, 20, tzinfo=UTC), 50),  # spring forward: New York 8 March, London 29 March
-    (datetime(2026, 10, 12, tzinfo=UTC), 35),  # fall back: London 25 October, New York 1 November
+    (datetime(2026, 2, 20, tzinfo=UTC), 50),  # New York 8 March, London 29 March, Adelaide 5 April
+    (datetime(2026, 9, 28, tzinfo=UTC), 42),  # Adelaide 4 October, London 25 October, New York 1 November
     (datetime(2026, 12, 10, tzinfo=UTC), 60),  # the year end
     (datetime(2025, 11, 20, tzinfo=UTC), 560),  # years, annual caps
 )
@@ -85,7 +94,7 @@ def clause(
     kpi = index > 0 and draw(st.booleans())
     metric = "t" if durations and draw(st.integers(0, 4)) else draw(st.sampled_from(["x", "x", "a", "t"]))
     op = draw(st.sampled_from(OPS))
-    business = metric == "t" and any(calendars) and (durations or draw(st.booleans()))
+    business = metric == "t" and any(calendars) and draw(st.integers(0, 3)) > (0 if durations else 1)
     scale = {"x": NUMBER, "a": RATIO, "t": BUSINESS if business else DURATION}[metric]
     share = draw(st.integers(0, 3)) == 0
     inner = scale
@@ -100,20 +109,11 @@ def clause(
         condition_head = f"{metric} {aggregation} {op} "
     level = draw(st.integers(0, len(inner.ladder if share else scale.ladder) - 1))
     condition = condition_head + (inner if share else scale).ladder[level]
-    text = f'{"kpi" if kpi else "sla"} "c{index}": {condition} {draw(st.sampled_from(WINDOWS))}'
-    text += draw(
-        st.sampled_from(
-            [
-                "",
-                ' where p = "a"',
-                ' where p != "a"',
-                ' where p in ("a", "b")',
-                ' where p not in ("b")',
-                ' where p = "a" and q != "u"',
-                ' where q in ("u") and p != "b"',
-            ]
-        )
-    )
+    # Clauses on durations often share window and filter, so that clauses that differ only in
+    # their clock (elapsed, the default or the named calendar) meet in one grouping.
+    window = draw(st.sampled_from(("weekly", "monthly") if durations else WINDOWS))
+    filters = FILTERS[:2] if durations else FILTERS
+    text = f'{"kpi" if kpi else "sla"} "c{index}": {condition} {window}{draw(st.sampled_from(filters))}'
     options = []
     if draw(st.booleans()):
         options.append(f"min {draw(st.integers(1, 4))} samples")
