@@ -82,7 +82,16 @@ STRETCHES = (
     (datetime(2026, 12, 10, tzinfo=UTC), 60),  # the year end
     (datetime(2025, 11, 20, tzinfo=UTC), 560),  # years, annual caps
 )
-EDGE_SECONDS = (0, 1800, 3600, 5400, 7200, 14400, 18000, 21600, 32400, 63000, 82800, 86399)
+EDGE_SECONDS = (
+    *(3600 * h for h in (0, 1, 2, 4, 5, 6, 7, 9, 13, 17, 22, 23)),  # midnights and clock changes in UTC
+    48_600,  # Adelaide midnight (summer), 13:30 UTC
+    52_200,  # Adelaide midnight (winter), 14:30 UTC
+    59_400,  # Adelaide's clock change, 16:30 UTC
+    66_600,  # Kolkata midnight, 18:30 UTC
+    86_399,
+)
+BOUND_HOURS = (0.0, 4.0, 5.0, 7.0, 13.5, 14.5, 18.5, 23.0)
+"""Hours after UTC midnight at which a range may start or end: local midnights of the zones."""
 
 
 @st.composite
@@ -154,8 +163,8 @@ def _consequences(draw: st.DrawFn, scale: Scale, share: bool, op: str, fee: bool
             options.append(f"{_amount(draw, fee, 1, 40)} if {'>' if upper else '<'} {threshold}")
     if kind != "none" and draw(st.booleans()):
         options.append(f"max {_amount(draw, fee, 5, 25)}")
-    if kind != "none" and draw(st.booleans()):
-        options.append(f"earn back after {draw(st.integers(1, 2))} met")
+    if kind != "none" and draw(st.integers(0, 2)) > 0:
+        options.append(f"earn back after {draw(st.sampled_from([1, 1, 2]))} met")
     if draw(st.booleans()):
         options.append(f"chronic {draw(st.integers(1, 3))} of {draw(st.integers(3, 5))}")
     if draw(st.booleans()):
@@ -226,10 +235,12 @@ def measurements(draw: st.DrawFn) -> tuple[list[Row], datetime, datetime | None,
             continue
         value: float = draw(_values(metric))
         rows.append(Row(metric, when, value, None, None, dims))
-    start = draw(st.sampled_from([None, base, base + timedelta(days=3, hours=5)]))
-    end = draw(
-        st.sampled_from([None, base + timedelta(days=days // 2, hours=7), base + timedelta(days=days)])
-    )
+    bounds = [
+        None,
+        *(base + timedelta(days=d, hours=h) for d in (0, 3, days // 2, days) for h in BOUND_HOURS),
+    ]
+    start = draw(st.sampled_from(bounds[: 1 + 2 * len(BOUND_HOURS)]))
+    end = draw(st.sampled_from([None, *bounds[1 + 2 * len(BOUND_HOURS) :]]))
     return rows, base, start, end
 
 
