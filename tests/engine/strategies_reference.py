@@ -225,9 +225,13 @@ def measurements(draw: st.DrawFn) -> tuple[list[Row], datetime, datetime | None,
         }
         if metric == "t" and draw(st.integers(0, 3)) > 0:
             length = timedelta(
-                seconds=draw(st.sampled_from([0, 1800, 3600, 10_800, 30_600, 93_600, 259_200, 777_600]))
+                seconds=draw(
+                    st.sampled_from([0, 1800, 3600, 10_800, 30_600, 93_600, 259_200, 777_600, 3_456_000])
+                )
             )
-            length += timedelta(seconds=draw(st.integers(0, 7200)))
+            length += timedelta(
+                seconds=draw(st.integers(0, 7200)), microseconds=draw(st.sampled_from([0, 1, 250_000]))
+            )
             opened = when - length
             rows.append(
                 Row(metric, opened if draw(st.integers(0, 4)) == 0 else when, None, opened, when, dims)
