@@ -3,8 +3,8 @@
 Loops, ``sorted`` and ``Decimal``; it shares no code with ``engine/`` so that
 the property tests comparing the two can catch a mistake in either. It covers
 every window (also anchored: ``monthly from day 16``, ``quarterly from day 1 of
-February``, ``yearly from day 1 of April``) in any zone whose midnights exist and
-whose offsets fall on quarter-hours, monthly / quarterly / yearly fees,
+February``, ``yearly from day 1 of April``) in any zone whose offsets and
+changes fall on quarter-hours (also days that start at no midnight), monthly / quarterly / yearly fees,
 filters, every aggregation and the share form, ``min N samples``, durations given as start/end (elapsed, or
 business time under the default or a named calendar), percentage, money,
 linear and pool credits, tiers, ``max``, earn-back, chronic failure, bonuses,
@@ -91,8 +91,16 @@ class RefReport:
 
 
 def _midnight(day: date, zone: ZoneInfo) -> datetime:
-    """Local 00:00 of ``day`` (the test zones never skip a midnight)."""
-    return datetime(day.year, day.month, day.day, tzinfo=zone).astimezone(UTC)
+    """The first instant of local ``day``: its 00:00 (the first one, if the clocks show it twice),
+    or, where the zone skips 00:00, the first quarter-hour whose local date is ``day``."""
+    naive = datetime(day.year, day.month, day.day)
+    guess = naive.replace(tzinfo=zone).astimezone(UTC)
+    if guess.astimezone(zone).replace(tzinfo=None) == naive:
+        return guess
+    step = guess - timedelta(hours=3)
+    while step.astimezone(zone).date() < day:
+        step += timedelta(minutes=15)
+    return step
 
 
 def _window_days(window: ast.Window, first: date, last: date) -> list[date]:

@@ -20,7 +20,15 @@ from hypothesis import strategies as st
 
 from tests.engine.reference import Row
 
-ZONES = ("UTC", "Europe/London", "America/New_York", "Australia/Adelaide", "Asia/Kolkata")
+ZONES = (
+    "UTC",
+    "Europe/London",
+    "America/New_York",
+    "Australia/Adelaide",  # half-hour offsets, southern summer
+    "Asia/Kolkata",  # +05:30, no daylight saving
+    "America/Havana",  # skips midnight on 8 March 2026, shows it twice on 1 November
+    "America/Santiago",  # skips midnight on 6 September 2026
+)
 OPS = ("<", "<=", ">", ">=")
 WINDOWS = (
     "daily",
@@ -77,8 +85,8 @@ BUSINESS = Scale(
 SHARE = Scale(("50%", "80%", "90%", "95%", "100%"), ("5%", "10%"), ())
 STRETCHES = (
     (datetime(2026, 1, 1, tzinfo=UTC), 75),  # months, a quarter end
-    (datetime(2026, 2, 20, tzinfo=UTC), 50),  # New York 8 March, London 29 March, Adelaide 5 April
-    (datetime(2026, 9, 28, tzinfo=UTC), 42),  # Adelaide 4 October, London 25 October, New York 1 November
+    (datetime(2026, 2, 20, tzinfo=UTC), 50),  # New York and Havana 8 Mar, London 29 Mar, Adelaide 5 Apr
+    (datetime(2026, 9, 1, tzinfo=UTC), 70),  # Santiago 6 Sep, Adelaide 4 Oct, London 25 Oct, New York 1 Nov
     (datetime(2026, 12, 10, tzinfo=UTC), 60),  # the year end
     (datetime(2025, 11, 20, tzinfo=UTC), 560),  # years, annual caps
 )
