@@ -10,6 +10,9 @@ chronic failure; per fee period, the caps (:mod:`engine.caps`).
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import nullcontext
 from datetime import datetime
 
 import numpy as np
@@ -21,13 +24,17 @@ from dsl import ast
 from . import credits, explain
 from .aggregate import Figures, IntArray, WindowValues
 from .assemble import Range, Verdict, assemble
+from .clock import BusinessClock
 from .compare import holds
 from .compiler import CompiledClause, CompiledPolicy, Grouping
 from .credits import Terms
 from .measurements import SCHEMA, Measurements
 from .report import Report
-from .rows import MetricRows, metric_columns, validate
+from .rows import MetricColumns, MetricRows, metric_columns, validate
 from .windows import Span, to_micros, windows_between, zone_info
+
+PARALLEL_ROWS = 200_000
+"""From this many rows of used metrics on, groupings are worked on side by side."""
 
 
 def evaluate(
@@ -81,25 +88,53 @@ def evaluate(
     groupings: dict[Grouping, list[CompiledClause]] = {}
     for clause in compiled.clauses:
         groupings.setdefault(clause.grouping, []).append(clause)
-    figures: dict[int, tuple[Figures, IntArray]] = {}
-    for metric in used:
-        part = parts[metric]
-        mine = [g for g in groupings if g.metric == metric]
-        rows = None
-        if part.times.size:
-            union = np.unique(np.concatenate([edges[g.window] for g in mine]))
-            rows = MetricRows(part, span.first, span.stop, union, compiled.clocks)
-        for grouping in mine:
-            # One grouping's values at a time: they are let go once its clauses have their figures.
-            values = _group(rows, grouping, edges[grouping.window])
-            for clause in groupings[grouping]:
-                figures[clause.index] = (_figures(clause, values), values.counts)
-        del rows
+    figures = _all_figures(parts, groupings, edges, span, compiled.clocks)
     verdicts = [
         _verdicts(clause, *figures[clause.index], spans[clause.grouping.window], span, terms)
         for clause in compiled.clauses
     ]
     return assemble(compiled, verdicts, span, terms, unused_rows, version)
+
+
+def _all_figures(
+    parts: Mapping[str, MetricColumns],
+    groupings: Mapping[Grouping, list[CompiledClause]],
+    edges: Mapping[ast.Window, NDArray[np.int64]],
+    span: Range,
+    clocks: Mapping[str | None, BusinessClock],
+) -> dict[int, tuple[Figures, IntArray]]:
+    """The figures and window counts of every clause (by index), grouping by grouping.
+
+    On a large batch the metrics, then the groupings, are worked on side by side, on as
+    many threads as polars uses: numpy lets go of the interpreter while it sorts and
+    copies, and every grouping's figures depend on its rows alone.
+    """
+    by_metric: dict[str, list[Grouping]] = {}
+    for grouping in groupings:
+        by_metric.setdefault(grouping.metric, []).append(grouping)
+
+    def rows_of(metric: str) -> MetricRows | None:
+        part, mine = parts[metric], by_metric[metric]
+        if not part.times.size:
+            return None
+        union = np.unique(np.concatenate([edges[g.window] for g in mine]))
+        rows = MetricRows(part, span.first, span.stop, union, clocks)
+        rows.prepare({g.filter for g in mine}, {g.measure for g in mine})
+        return rows
+
+    def figures_of(task: tuple[MetricRows | None, Grouping]) -> list[tuple[int, Figures, IntArray]]:
+        rows, grouping = task
+        values = _group(rows, grouping, edges[grouping.window])
+        # The grouping's values are let go once its clauses have their figures.
+        return [(c.index, _figures(c, values), values.counts) for c in groupings[grouping]]
+
+    size = sum(part.times.size for part in parts.values())
+    workers = min(pl.thread_pool_size(), len(groupings)) if size >= PARALLEL_ROWS else 1
+    with ThreadPoolExecutor(workers) if workers > 1 else nullcontext() as pool:
+        run = pool.map if pool is not None else map
+        rows = dict(zip(by_metric, run(rows_of, by_metric), strict=True))
+        found = run(figures_of, [(rows[g.metric], g) for g in groupings])
+        return {index: (figures, counts) for done in found for index, figures, counts in done}
 
 
 def _edges(spans: list[Span]) -> NDArray[np.int64]:

@@ -223,6 +223,13 @@ class MetricRows:
         self._masks: dict[tuple[ast.DimensionTest, ...], NDArray[np.bool_]] = {}
         self._values: dict[Measure, NDArray[np.float64]] = {}
 
+    def prepare(self, filters: set[tuple[ast.DimensionTest, ...]], measures: set[Measure]) -> None:
+        """Compute the masks and values that groupings will read, so that they only read."""
+        for tests in filters:
+            self.mask(tests)
+        for measure in measures:
+            self.values(measure)
+
     def offsets(self, edges: NDArray[np.int64]) -> NDArray[np.int64]:
         """For each of ``edges`` (window edges of one grouping), how many ordered rows come before it."""
         if self._order is None:
