@@ -8,17 +8,18 @@ Engine decisions the property confirms are pinned by ``@example``.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 
 import dsl
 import engine
 from engine.report import Report
 from tests.engine import reference
 from tests.engine.helpers import frame
+from tests.engine.reference import Row
 from tests.engine.strategies_reference import frame_rows, measurements, policies
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=ZoneInfo("UTC"))
@@ -95,8 +96,96 @@ def _check(text: str, drawn: tuple[list[reference.Row], datetime, datetime | Non
             )
 
 
+def _utc(text: str) -> datetime:
+    return datetime.fromisoformat(text + "+00:00")
+
+
+Drawn = tuple[list[Row], datetime, datetime | None, datetime | None]
+WEEK_BEGUN_IN_DECEMBER: Drawn = (
+    [
+        Row("x", _utc("2026-01-01T10:00"), 9.0, dims={"p": "a"}),
+        Row("x", _utc("2026-01-02T10:00"), 1.0),
+        Row("x", _utc("2026-01-05T09:00"), 5.0, dims={"q": "u"}),
+        Row("x", _utc("2026-01-06T09:00"), 2.0, dims={"q": "v"}),
+        Row("x", _utc("2026-01-12T09:00"), 7.0),
+    ],
+    _utc("2026-01-01T00:00"),
+    _utc("2026-01-01T00:00"),
+    _utc("2026-01-15T07:00"),
+)
+YEARS: Drawn = (
+    [
+        Row("x", _utc(f"{day}T{hour}:00"), value)
+        for day, hour, value in [
+            ("2025-11-20", "03", 9.0),
+            ("2026-01-01", "04", 2.0),
+            ("2026-02-01", "05", 7.5),
+            ("2026-04-01", "03", 1.0),
+            ("2026-05-01", "04", 6.0),
+            ("2026-12-31", "23", 3.0),
+            ("2027-02-01", "04", 8.0),
+            ("2027-04-01", "04", 9.0),
+        ]
+    ],
+    _utc("2025-11-20T00:00"),
+    None,
+    None,
+)
+SPRING_FORWARD_TICKETS: Drawn = (
+    [
+        Row(
+            "t",
+            _utc("2026-03-27T16:00"),
+            None,
+            _utc("2026-03-27T16:00") - timedelta(hours=30),
+            _utc("2026-03-27T16:00"),
+        ),
+        Row("t", _utc("2026-03-30T09:00"), None, _utc("2026-03-27T16:00"), _utc("2026-03-30T09:00")),
+        Row("t", _utc("2026-03-29T00:30"), None, _utc("2026-03-28T23:00"), _utc("2026-03-29T03:15")),
+        Row("t", _utc("2026-03-31T12:00"), 5400.0),
+        Row(
+            "t", _utc("2026-03-24T00:00"), None, _utc("2026-03-24T00:00"), _utc("2026-04-02T21:59:59.250000")
+        ),
+    ],
+    _utc("2026-02-20T00:00"),
+    None,
+    _utc("2026-03-31T18:30"),
+)
+SKIPPED_MIDNIGHT: Drawn = (
+    [
+        Row("a", _utc("2026-03-08T04:30"), 0.999),
+        Row("a", _utc("2026-03-08T05:00"), 0.97),
+        Row("a", _utc("2026-03-08T06:00"), 0.9995),
+        Row("a", _utc("2026-03-09T03:59"), 0.9),
+        Row("a", _utc("2026-03-09T04:00"), 1.0),
+    ],
+    _utc("2026-02-20T00:00"),
+    None,
+    None,
+)
+
+
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(policies(), measurements())
+@example(
+    'fee 999.99 EUR monthly\ncap 3%\ntimezone "Europe/London"\n'
+    'sla "c0": x max <= 3 weekly where q != "v", credit 2%, earn back after 1 met\n'
+    'sla "c1": x sum >= 5 daily, credit 1 EUR, 3% if < 2, max 0.5%, chronic 2 of 3\n',
+    WEEK_BEGUN_IN_DECEMBER,
+).via("a week begun in December is credited there, outside the range; a money max cuts a tier")
+@example(
+    'fee 30000.5 EUR quarterly\ncap 150.25 EUR\nannual cap 5%\ntimezone "America/New_York"\n'
+    'sla "c0": x mean <= 4 yearly from day 1 of April, credit 40% of pool\n'
+    'sla "c1": x p90 <= 5 quarterly from day 1 of February, credit 1% per 2 over, max 3%, chronic 2 of 3\n'
+    'sla "c2": x count >= 1 monthly from day 28, min 1 samples, credit 12.5 EUR, bonus 1% if >= 2\n',
+    YEARS,
+).via("a year under a quarterly fee is credited in the quarter of its last instant; annual cap of 4 quarters")
+@example(
+    'fee 1000 EUR yearly\ntimezone "America/Havana"\nmetric a ratio\n'
+    'sla "c0": a mean >= 99.5% daily, credit 250 EUR, 5% if < 95%, bonus 1 EUR if >= 99.9%\n'
+    'kpi "c1": 50% of a >= 99.9% daily, min 2 samples\n',
+    SKIPPED_MIDNIGHT,
+).via("Havana skips midnight on 8 March 2026: that day starts at 01:00")
 def test_engine_agrees_with_the_reference(
     text: str, drawn: tuple[list[reference.Row], datetime, datetime | None, datetime | None]
 ) -> None:
@@ -105,6 +194,14 @@ def test_engine_agrees_with_the_reference(
 
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(policies(business=True), measurements())
+@example(
+    'fee 1000 EUR monthly\ntimezone "Europe/London"\ncalendar "Mon-Fri 22:00-24:00, Tue-Sat 00:00-06:00"\n'
+    'calendar support "Sun 00:00-04:00, Mon-Fri 08:00-12:00, Mon-Fri 13:00-17:00" holidays "2026-03-30"\n'
+    'sla "c0": 80% of t <= 4 business hours weekly, credit 5%, 10% if < 50%\n'
+    'sla "c1": t p90 <= 1 business days weekly, credit 2% per 1 business hours over, calendar support\n'
+    'kpi "c2": t max <= 8h weekly\n',
+    SPRING_FORWARD_TICKETS,
+).via("London springs forward on 29 March 2026: Sun 00:00-04:00 is 3 hours; 30 March is a holiday")
 def test_engine_agrees_with_the_reference_on_business_durations(
     text: str, drawn: tuple[list[reference.Row], datetime, datetime | None, datetime | None]
 ) -> None:
