@@ -121,6 +121,7 @@ def _clause(
     has_fee = terms.fee is not None
     windows = []
     owed = ZERO
+    target = f"target {test_text(clause.target)}"
     for index, verdict in enumerate(verdicts):
         before = verdict.credit.money
         after = paid.get((clause.index, index), before or ZERO) if has_fee else None
@@ -138,7 +139,7 @@ def _clause(
                 bonus=(verdict.bonus.money or ZERO) if has_fee else None,
                 earned_back=earned[index],
                 final=verdict.final,
-                explanation=_explanation(clause, verdict, earned[index], before, after, terms),
+                explanation=_explanation(clause, target, verdict, earned[index], before, after, terms),
             )
         )
     statuses = [v.status for v in verdicts]
@@ -170,13 +171,13 @@ def _clause(
 
 def _explanation(
     clause: CompiledClause,
+    target: str,
     verdict: Verdict,
     earned: bool,
     before: Decimal | None,
     after: Decimal | None,
     terms: Terms,
 ) -> str:
-    target = f"target {test_text(clause.target)}"
     if verdict.status == "no_data":
         text = f"no values in this window; {target}: no_data"
     elif verdict.status == "insufficient":

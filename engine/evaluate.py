@@ -181,29 +181,46 @@ def _verdicts(
 ) -> list[Verdict]:
     verdicts = []
     sla = clause.kind is ast.ClauseKind.SLA
+    # Python numbers once for the whole clause: reading numpy scalars one by one costs more.
+    sizes = counts.tolist()
+    raws = figures.values.tolist()
+    ranks = figures.ranks.tolist() if figures.ranks is not None else [0] * len(spans)
+    matches = figures.matching.tolist() if figures.matching is not None else [0] * len(spans)
     for index, window in enumerate(spans):
-        samples = int(counts[index])
-        raw = float(figures.values[index])
-        value = None if math.isnan(raw) else raw
-        rank = int(figures.ranks[index]) if figures.ranks is not None else 0
-        matching = int(figures.matching[index]) if figures.matching is not None else 0
-        computation = explain.computation(clause, value, samples, rank, matching) if value is not None else ""
-        if value is None:
-            status = "no_data"
-        elif samples < clause.min_samples:
+        samples, raw = sizes[index], raws[index]
+        if math.isnan(raw):
+            verdicts.append(
+                Verdict(
+                    window,
+                    samples,
+                    None,
+                    "no_data",
+                    _final(window, span),
+                    "",
+                    credits.NOTHING,
+                    credits.NOTHING,
+                )
+            )
+            continue
+        value: float = raw
+        computation = explain.computation(clause, value, samples, ranks[index], matches[index])
+        credit = bonus = credits.NOTHING
+        if samples < clause.min_samples:
             status = "insufficient"
+        elif holds(clause.target.op, value, clause.target.value):
+            status = "met"
+            if sla:
+                bonus = credits.bonus(clause, value, terms)
         else:
-            status = "met" if holds(clause.target.op, value, clause.target.value) else "breached"
-        credit = (
-            credits.credit(clause, value, terms)
-            if sla and status == "breached" and value is not None
-            else credits.NOTHING
+            status = "breached"
+            if sla:
+                credit = credits.credit(clause, value, terms)
+        verdicts.append(
+            Verdict(window, samples, value, status, _final(window, span), computation, credit, bonus)
         )
-        bonus = (
-            credits.bonus(clause, value, terms)
-            if sla and status == "met" and value is not None
-            else credits.NOTHING
-        )
-        final = not (span.explicit_end and window.end > span.stop)
-        verdicts.append(Verdict(window, samples, value, status, final, computation, credit, bonus))
     return verdicts
+
+
+def _final(window: Span, span: Range) -> bool:
+    """Whether the window's figure is final: a range with an end before the window's leaves it provisional."""
+    return not (span.explicit_end and window.end > span.stop)
