@@ -42,6 +42,20 @@ WINDOWS = (
     "yearly",
     "yearly from day 1 of April",
 )
+MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 FILTERS = (
     "",
     ' where p = "a"',
@@ -128,7 +142,18 @@ def clause(
     condition = condition_head + (inner if share else scale).ladder[level]
     # Clauses on durations often share window and filter, so that clauses that differ only in
     # their clock (elapsed, the default or the named calendar) meet in one grouping.
-    window = draw(st.sampled_from(("weekly", "monthly") if durations else WINDOWS))
+    window = draw(st.sampled_from(("weekly", "monthly") if durations else (*WINDOWS, "anchored")))
+    if window == "anchored":
+        month = draw(st.sampled_from(MONTHS))
+        window = draw(
+            st.sampled_from(
+                [
+                    f"monthly from day {draw(st.integers(1, 28))}",
+                    f"quarterly from day {draw(st.integers(1, 28))} of {month}",
+                    f"yearly from day {draw(st.integers(1, 28))} of {month}",
+                ]
+            )
+        )
     filters = FILTERS[:2] if durations else FILTERS
     text = f'{"kpi" if kpi else "sla"} "c{index}": {condition} {window}{draw(st.sampled_from(filters))}'
     options = []
@@ -275,3 +300,28 @@ def frame_rows(rows: list[Row]) -> list[dict[str, Any]]:
             row["start"], row["end"] = r.start.isoformat(), r.end.isoformat()
         out.append(row)
     return out
+
+
+@st.composite
+def many_values(draw: st.DrawFn) -> tuple[str, list[Row]]:
+    """A policy of percentile clauses over one month and 500 to 3000 values of ``x`` in it, so that
+    nearest ranks are taken over large windows (``p99.9`` of 2500 values is rank 2498)."""
+    random = draw(st.randoms(use_true_random=False))
+    zone = draw(st.sampled_from(ZONES))
+    lines = [f'fee 1000 EUR monthly\ntimezone "{zone}"\nmetric x number']
+    for index in range(draw(st.integers(1, 4))):
+        percentile = draw(st.sampled_from(["p7", "p50", "p90", "p95", "p99", "p99.9", "median"]))
+        op = draw(st.sampled_from(OPS))
+        window = draw(st.sampled_from(["daily", "weekly", "monthly"]))
+        if draw(st.booleans()):
+            condition, credit = f"{draw(st.sampled_from([90, 95, 99.5]))}% of x {op} 500", "1% per 1% under"
+        else:
+            direction = "over" if op in ("<", "<=") else "under"
+            condition, credit = f"x {percentile} {op} {draw(st.integers(0, 1000))}", f"1% per 100 {direction}"
+        lines.append(f'sla "c{index}": {condition} {window}, credit {credit}')
+    base = datetime(2026, 3, 1, tzinfo=UTC)
+    rows = [
+        Row("x", base + timedelta(seconds=random.randrange(31 * 86_400)), float(random.randrange(1001)))
+        for _ in range(draw(st.integers(500, 3000)))
+    ]
+    return "\n".join(lines) + "\n", rows

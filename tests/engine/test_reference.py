@@ -20,7 +20,7 @@ from engine.report import Report
 from tests.engine import reference
 from tests.engine.helpers import frame
 from tests.engine.reference import Row
-from tests.engine.strategies_reference import frame_rows, measurements, policies
+from tests.engine.strategies_reference import frame_rows, many_values, measurements, policies
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=ZoneInfo("UTC"))
 
@@ -206,3 +206,12 @@ def test_engine_agrees_with_the_reference_on_business_durations(
     text: str, drawn: tuple[list[reference.Row], datetime, datetime | None, datetime | None]
 ) -> None:
     _check(text, drawn)
+
+
+@settings(
+    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]
+)
+@given(many_values())
+def test_engine_agrees_with_the_reference_on_large_windows(drawn: tuple[str, list[Row]]) -> None:
+    text, rows = drawn
+    _check(text, (rows, rows[0].time, None, None))
