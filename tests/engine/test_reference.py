@@ -87,6 +87,15 @@ def _check(text: str, drawn: tuple[list[reference.Row], datetime, datetime | Non
     compiled = engine.compile(dsl.check(policy))
     report = engine.evaluate(compiled, frame(frame_rows(rows)), start=start, end=end)
     assert_agrees(report, reference.evaluate(policy, rows, start, end), policy.zone)
+    used = {c.metric for c in policy.clauses}
+    assert report.unused_rows == sum(r.metric not in used for r in rows)
+    times = [r.time for r in rows if r.metric in used]
+    if times or (start is not None and end is not None):
+        # The range is the given bounds, or the first and the last measurement of the used metrics.
+        first = start if start is not None else min(times)
+        last = end if end is not None else max(times)
+        if first < last:
+            assert report.range == (_micros(first), _micros(last))
     # The JSON shape writes every window in the policy's zone, with its offset.
     document = report.to_dict()
     for clause in document["clauses"]:
