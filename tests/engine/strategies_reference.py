@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from hypothesis import strategies as st
 
@@ -325,3 +326,20 @@ def many_values(draw: st.DrawFn) -> tuple[str, list[Row]]:
         for _ in range(draw(st.integers(500, 3000)))
     ]
     return "\n".join(lines) + "\n", rows
+
+
+def csv_text(rows: list[Row], zone: str) -> bytes:
+    """The rows as a CSV file: times in the policy's zone with its offset, ``time`` left empty where it
+    is the ``end``, an empty cell where a row lacks a dimension."""
+    local = ZoneInfo(zone)
+
+    def when(moment: datetime | None) -> str:
+        return "" if moment is None else moment.astimezone(local).isoformat()
+
+    lines = ["metric,time,value,start,end,p,q"]
+    for r in rows:
+        time = "" if r.end is not None and r.time == r.end else when(r.time)
+        value = "" if r.value is None else repr(r.value)
+        dims = ",".join(r.dims.get(k, "") for k in ("p", "q"))
+        lines.append(f"{r.metric},{time},{value},{when(r.start)},{when(r.end)},{dims}")
+    return ("\n".join(lines) + "\n").encode()

@@ -16,11 +16,12 @@ from hypothesis import HealthCheck, example, given, settings
 
 import dsl
 import engine
+from engine.readers import read_measurements
 from engine.report import Report
 from tests.engine import reference
 from tests.engine.helpers import frame
 from tests.engine.reference import Row
-from tests.engine.strategies_reference import frame_rows, many_values, measurements, policies
+from tests.engine.strategies_reference import csv_text, frame_rows, many_values, measurements, policies
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=ZoneInfo("UTC"))
 
@@ -87,6 +88,9 @@ def _check(text: str, drawn: tuple[list[reference.Row], datetime, datetime | Non
     compiled = engine.compile(dsl.check(policy))
     report = engine.evaluate(compiled, frame(frame_rows(rows)), start=start, end=end)
     assert_agrees(report, reference.evaluate(policy, rows, start, end), policy.zone)
+    # The same rows sent as a CSV file (local offsets, empty cells) give the same report.
+    read = read_measurements(csv_text(rows, policy.zone), "csv")
+    assert engine.evaluate(compiled, read, start=start, end=end).to_json() == report.to_json()
     used = {c.metric for c in policy.clauses}
     assert report.unused_rows == sum(r.metric not in used for r in rows)
     times = [r.time for r in rows if r.metric in used]
