@@ -165,6 +165,12 @@ SPRING_FORWARD_TICKETS: Drawn = (
     None,
     _utc("2026-03-31T18:30"),
 )
+MONTHLY_BREACHES: Drawn = (
+    [Row("x", _utc(f"{2026 + m // 12}-{m % 12 + 1:02d}-10T12:00"), 9.0) for m in range(15)],
+    _utc("2026-01-01T00:00"),
+    None,
+    None,
+)
 SKIPPED_MIDNIGHT: Drawn = (
     [
         Row("a", _utc("2026-03-08T04:30"), 0.999),
@@ -200,6 +206,16 @@ SKIPPED_MIDNIGHT: Drawn = (
     'kpi "c1": 50% of a >= 99.9% daily, min 2 samples\n',
     SKIPPED_MIDNIGHT,
 ).via("Havana skips midnight on 8 March 2026: that day starts at 01:00")
+@example(
+    "fee 1000 EUR monthly\ncap 10%\n"
+    'sla "a": x max <= 1 monthly, credit 5%\nsla "b": x max <= 1 monthly, credit 5%\n'
+    'sla "c": x max <= 1 monthly, credit 2%\n',
+    MONTHLY_BREACHES,
+).via("semantics.md section 11: 50 + 50 + 20 capped at 100: the -0.01 goes to the earlier clause a")
+@example(
+    'fee 1000 EUR monthly\nannual cap 10%\nsla "c0": x max <= 1 monthly, credit 50%\n',
+    MONTHLY_BREACHES,
+).via("the annual cap looks back 11 months: January 2027 may receive 500 again, March 2027 200")
 def test_engine_agrees_with_the_reference(text: str, drawn: Drawn) -> None:
     _check(text, drawn)
 
