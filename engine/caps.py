@@ -60,15 +60,20 @@ def scale(amounts: Sequence[tuple[tuple[int, int, int], Decimal]], limit: Decima
 
     Each amount is multiplied by ``limit / total`` and rounded half up to the
     cent; the remainder, positive or negative, goes to the largest amount (ties:
-    the smallest key, which is (window start, clause, window)). Returns the
-    new amounts in the given order.
+    the smallest key, which is (window start, clause, window)). A negative
+    remainder larger than that credit would make it negative, which no contract
+    means: what it cannot absorb goes on to the next largest, in the same order
+    (docs/semantics.md §11). Returns the new amounts in the given order.
     """
     total = sum((amount for _, amount in amounts), Decimal(0))
     scaled = [round_cents(amount * limit / total) for _, amount in amounts]
     remainder = limit - sum(scaled, Decimal(0))
-    if remainder and amounts:
-        largest = min(range(len(amounts)), key=lambda i: (-amounts[i][1], amounts[i][0]))
-        scaled[largest] += remainder
+    for i in sorted(range(len(amounts)), key=lambda i: (-amounts[i][1], amounts[i][0])):
+        if not remainder:
+            break
+        taken = max(remainder, -scaled[i])
+        scaled[i] += taken
+        remainder -= taken
     return scaled
 
 

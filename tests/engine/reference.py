@@ -460,11 +460,16 @@ def _settle(
 def _scale(
     owed: list[tuple[tuple[datetime, int], RefWindow]], amounts: list[Decimal], limit: Decimal
 ) -> None:
-    """Scale credits to ``limit`` pro rata, half up; the remainder to the largest (earliest, first clause)."""
+    """Scale credits to ``limit`` pro rata, half up; the remainder to the largest (earliest, first
+    clause), and a cent it cannot give up without going below zero from the next largest."""
     total = sum(amounts, Decimal(0))
     scaled = [_cents(amount * limit / total) for amount in amounts]
-    if scaled:
-        largest = min(range(len(owed)), key=lambda i: (-amounts[i], owed[i][0]))
-        scaled[largest] += limit - sum(scaled, Decimal(0))
+    order = sorted(range(len(owed)), key=lambda i: (-amounts[i], owed[i][0]))
+    if order:
+        scaled[order[0]] += limit - sum(scaled, Decimal(0))
+    for i, j in pairwise(order):
+        if scaled[i] < 0:
+            scaled[j] += scaled[i]
+            scaled[i] = Decimal(0)
     for (_, w), credit in zip(owed, scaled, strict=True):
         w.credit = credit

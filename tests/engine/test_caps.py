@@ -144,3 +144,20 @@ def test_a_year_under_a_quarterly_fee_is_credited_in_the_last_quarter() -> None:
         ("2026-01-01", 0.0),
         ("2026-10-01", 30.0),
     ]
+
+
+def test_cap_remainder_never_makes_a_credit_negative() -> None:
+    """Fee 1000 EUR monthly, annual cap 10% = 1200.00 a year. January: one clause credits 1199.95
+    (a 119.995% tier cannot exist, so a money credit). February: ten clauses breach, 1.00 EUR each,
+    but only 0.05 is left of the year. Each scales to 0.005, rounded half up 0.01: 0.10 in all, 0.05
+    too much. The largest (the first clause, on ties) can give up only its 0.01; the rest comes
+    from the next largest in turn: 0.00 x 5, 0.01 x 5 = 0.05, and no credit is negative."""
+    lines = ["fee 1000 EUR monthly", "annual cap 10%", 'sla "big": big max <= 0 monthly, credit 1199.95 EUR']
+    lines += [f'sla "c{i}": c{i} max <= 0 monthly, credit 1 EUR' for i in range(10)]
+    rows = [_breach("2026-01-05T10:00:00Z", "big")]
+    rows += [_breach("2026-02-05T10:00:00Z", f"c{i}") for i in range(10)]
+    report = evaluate("\n".join(lines) + "\n", rows, start=at("2026-01-01T00:00:00Z"))
+    february = [c["windows"][-1]["credit"] for c in report["clauses"][1:]]
+    assert all(credit >= 0 for credit in february)
+    assert sorted(february) == [0.0] * 5 + [0.01] * 5
+    assert report["periods"][1]["credit"] == 0.05
