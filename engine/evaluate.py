@@ -158,8 +158,10 @@ def _range(start: datetime | None, end: datetime | None, first: int | None, last
     if lo is None:
         return None
     if stop <= lo:
-        # One bound lies beyond every measurement: the range holds no instant, so no window.
-        return Range(lo, lo, lo, end is not None)
+        # One bound lies beyond every measurement: the range holds no instant, so no window. It is
+        # shown as empty at the bound that was given (only `to` given: at `to`; else at `from`).
+        at = stop if start is None else lo
+        return Range(at, at, at, end is not None)
     return Range(lo, stop, shown, end is not None)
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib
+
 import pytest
 
 from tests.engine.helpers import at, evaluate, windows
@@ -106,3 +108,43 @@ def test_a_start_after_every_measurement_gives_no_window() -> None:
     )
     assert windows(report) == []
     assert report["range"]["from"] == "2026-02-01T00:00:00+00:00"
+
+
+def test_a_single_bound_beyond_every_measurement_gives_an_empty_range_shown_at_that_bound() -> None:
+    """Only `to` = 1 January, one row on 5 January: nothing lies in the range, no window is
+    reported, and the range is shown empty at the `to` that was given (it was once shown at the
+    row's time, which no one asked about). The mirror case, only `from` after every row, is shown
+    at `from`."""
+    rows = [{"metric": "x", "time": "2026-01-05T10:00:00Z", "value": 1}]
+    report = evaluate("sla x count <= 5 daily", rows, end=at("2026-01-01T00:00:00Z"))
+    assert report["range"] == {"from": "2026-01-01T00:00:00+00:00", "to": "2026-01-01T00:00:00+00:00"}
+    assert windows(report) == []
+    report = evaluate("sla x count <= 5 daily", rows, start=at("2026-02-01T00:00:00Z"))
+    assert report["range"] == {"from": "2026-02-01T00:00:00+00:00", "to": "2026-02-01T00:00:00+00:00"}
+    assert windows(report) == []
+
+
+def test_the_threaded_path_gives_the_same_report_as_the_single_threaded_one(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """From PARALLEL_ROWS rows on, metrics and groupings are worked on side by side; forcing that
+    path on a small batch must not change a byte of the report."""
+    # `engine.evaluate` is the function; the module is reached through importlib.
+    evaluation = importlib.import_module("engine.evaluate")
+    policy = (
+        "fee 1000 EUR monthly\ncap 10%\n"
+        'sla "a": x p95 <= 5 daily where site = "A", credit 1%\n'
+        'sla "b": x mean <= 5 monthly, credit 2%\n'
+        'sla "c": 90% of y <= 3 weekly, credit 1%\n'
+        "kpi y sum >= 10 monthly\n"
+    )
+    rows = [
+        {"metric": m, "time": f"2026-01-{d:02d}T{h:02d}:00:00Z", "value": (d * h) % 9, "site": s}
+        for m in ("x", "y")
+        for d in range(1, 29)
+        for h in (3, 11, 19)
+        for s in ("A", "B")
+    ]
+    single = evaluate(policy, rows)
+    monkeypatch.setattr(evaluation, "PARALLEL_ROWS", 0)
+    assert evaluate(policy, rows) == single
