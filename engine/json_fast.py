@@ -1,0 +1,165 @@
+"""A fast path for JSON rows and NDJSON: proved strict by one regular expression, decoded by polars.
+
+The precise path (:mod:`engine.json_input`) decodes every row into a msgspec
+struct and then builds columns from a million Python objects; that second step
+costs more than the decoding. Here the rows are decoded by polars' native,
+multi-threaded NDJSON reader straight into columns. polars' reader is lax,
+though (it turns ``2`` into ``"2"``, ignores unknown fields, takes the first of
+two equal keys), so before it runs, every line is matched against a regular
+expression of the strict row grammar, run by polars' Rust regex engine over all
+lines at once:
+
+- an object whose keys are among ``metric``, ``time``, ``value``, ``start``,
+  ``end``, ``dims``, each at most once, in that order;
+- text fields are JSON strings or ``null``, ``value`` a JSON number or ``null``;
+- ``dims`` an object whose keys are the dimension names seen in the first rows,
+  each at most once and in the order of the first rows, with string or
+  ``null`` values.
+
+Anything else (another key order, a new dimension name late in the file, a
+``\\u`` surrogate escape, any fault at all) returns None, and the caller takes
+the precise path, which names the row and field of a fault exactly as before.
+The fast path never reports an error itself, so it cannot weaken one.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from functools import lru_cache
+
+import msgspec
+import polars as pl
+
+from .measurements import FIXED_COLUMNS
+
+_WS = r"[ \t\r]*"
+# A JSON string, strictly: no raw control characters, only the escapes JSON allows, no surrogate
+# escapes (a lone one is an error in msgspec; a pair is rare enough to leave to the precise path).
+_STR = r'"(?:[^"\\\x00-\x1f]|\\["\\/bfnrt]|\\u(?:[0-9a-cA-CefEF][0-9a-fA-F]{3}|[dD][0-7][0-9a-fA-F]{2}))*"'
+_NUM = r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?"
+_TEXT = f"(?:{_STR}|null)"
+_NAME = re.compile(r"[a-z_][a-z0-9_]*")
+_SAMPLE = 1000
+_TEXT_FIELDS = ("metric", "time", "start", "end")
+
+
+class _SampleRow(msgspec.Struct, gc=False):
+    dims: dict[str, object] | None = None
+
+
+_SAMPLE_ROWS = msgspec.json.Decoder(list[_SampleRow])
+
+
+def ndjson_frame(data: bytes) -> pl.DataFrame | None:
+    """The frame of NDJSON rows when every line is a strict row of known shape, else None.
+
+    The frame is the precise path's: ``metric``, ``time``, ``start``, ``end``
+    (String), ``value`` (Float64), then one String column per dimension in the
+    order first seen. Returns None (never raises) for anything the fast path
+    does not prove strict.
+    """
+    try:
+        lines = pl.read_csv(
+            io.BytesIO(data),
+            has_header=False,
+            separator="\x01",  # a raw control character is never in valid JSON, so lines stay whole
+            quote_char=None,
+            new_columns=["line"],
+            schema={"line": pl.String},
+        )["line"]
+    except (pl.exceptions.PolarsError, ValueError):
+        return None
+    if lines.len() == 0 or lines.null_count():
+        return None
+    sample = _sample_dims(lines.head(_SAMPLE))
+    if sample is None:
+        return None
+    names, order = sample
+    if not lines.str.contains(_line_pattern(order)).all():
+        return None
+    schema: dict[str, pl.DataType] = {name: pl.String() for name in _TEXT_FIELDS}
+    schema["value"] = pl.Float64()
+    if names:
+        schema["dims"] = pl.Struct(dict.fromkeys(names, pl.String))
+    try:
+        frame = pl.read_ndjson(io.BytesIO(data), schema=schema)
+    except (pl.exceptions.PolarsError, ValueError):
+        return None  # a number out of range, say: the precise path names it
+    if frame.height != lines.len():
+        return None
+    dims = pl.col("dims")
+    return frame.select(
+        *_TEXT_FIELDS,
+        "value",
+        *(dims.struct.field(name).alias(name) for name in names),
+    )
+
+
+def rows_frame(rows: list[msgspec.Raw], *, line_breaks: bool) -> pl.DataFrame | None:
+    """The frame of a rows document's row objects, each raw JSON text that msgspec found well formed.
+
+    ``line_breaks``: the document has a line break somewhere. Returns None as
+    :func:`ndjson_frame` does.
+    """
+    if not rows:
+        return None
+    if not line_breaks:
+        return ndjson_frame(b"\n".join(rows))
+    # In well-formed JSON a line break can only be whitespace between tokens, so it becomes a space and
+    # each row one line; \x1e (a raw control character) cannot occur in it, so it marks the row ends.
+    return ndjson_frame(b"\x1e".join(rows).replace(b"\n", b" ").replace(b"\x1e", b"\n"))
+
+
+def _sample_dims(sample: pl.Series) -> tuple[list[str], list[str]] | None:
+    """The dimension names of the first rows: first-seen (the columns), and as the rows write them.
+
+    The second order is that of the row with the most dimensions, the others
+    after it: the pattern takes a row's dimensions in one order only. Returns
+    None when a name needs the precise path (a reserved or invalid name).
+    """
+    try:
+        rows = _SAMPLE_ROWS.decode(("[" + ",".join(sample.to_list()) + "]").encode())
+    except msgspec.MsgspecError:
+        return None
+    dims: list[dict[str, object]] = [row.dims or {} for row in rows]
+    names = list(dict.fromkeys(name for row in dims for name in row))
+    if any(name in FIXED_COLUMNS or not _NAME.fullmatch(name) for name in names):
+        return None
+    widest: list[str] = []
+    for row in dims:  # the sample only, at most 1,000 rows
+        if len(row) > len(widest):
+            widest = list(row)
+    return names, widest + [name for name in names if name not in widest]
+
+
+@lru_cache(maxsize=32)
+def _line_pattern_cached(names: tuple[str, ...]) -> str:
+    dims = r"\{" + _WS + f"(?:{_in_order([_member(n, _TEXT) for n in names])})?" + _WS + r"\}"
+    members = [_member(n, _TEXT) for n in ("metric", "time")]
+    members += [_member("value", f"(?:{_NUM}|null)")]
+    members += [_member(n, _TEXT) for n in ("start", "end")]
+    members += [_member("dims", dims)]
+    return "^" + _WS + r"\{" + _WS + _in_order(members) + _WS + r"\}" + _WS + "$"
+
+
+def _line_pattern(names: list[str]) -> str:
+    return _line_pattern_cached(tuple(names))
+
+
+def _member(key: str, value: str) -> str:
+    return f'"{key}"{_WS}:{_WS}{value}'
+
+
+def _in_order(members: list[str]) -> str:
+    """Some of ``members``, at least one, each at most once, in the given order, comma-separated.
+
+    One alternative per first member, the later ones each optional: quadratic in
+    the number of members, not exponential.
+    """
+    comma = f"{_WS},{_WS}"
+    alternatives = [
+        first + "".join(f"(?:{comma}{later})?" for later in members[index + 1 :])
+        for index, first in enumerate(members)
+    ]
+    return "(?:" + "|".join(alternatives) + ")"
