@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import io
 import re
+from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 
 import msgspec
@@ -70,14 +71,13 @@ def ndjson_frame(data: bytes) -> pl.DataFrame | None:
         )["line"]
     except (pl.exceptions.PolarsError, ValueError):
         return None
-    if lines.len() == 0 or lines.null_count():
+    lines = lines.drop_nulls()  # blank lines, which are not rows (nor are they to polars' reader)
+    if lines.len() == 0:
         return None
     sample = _sample_dims(lines.head(_SAMPLE))
-    if sample is None:
+    if sample is None or not _all_match(lines, _line_pattern(sample[1])):
         return None
-    names, order = sample
-    if not lines.str.contains(_line_pattern(order)).all():
-        return None
+    names = sample[0]
     schema: dict[str, pl.DataType] = {name: pl.String() for name in _TEXT_FIELDS}
     schema["value"] = pl.Float64()
     if names:
@@ -96,19 +96,19 @@ def ndjson_frame(data: bytes) -> pl.DataFrame | None:
     )
 
 
-def rows_frame(rows: list[msgspec.Raw], *, line_breaks: bool) -> pl.DataFrame | None:
+def raw_rows_frame(rows: list[msgspec.Raw]) -> pl.DataFrame | None:
     """The frame of a rows document's row objects, each raw JSON text that msgspec found well formed.
 
-    ``line_breaks``: the document has a line break somewhere. Returns None as
-    :func:`ndjson_frame` does.
+    Returns None as :func:`ndjson_frame` does.
     """
     if not rows:
         return None
-    if not line_breaks:
-        return ndjson_frame(b"\n".join(rows))
-    # In well-formed JSON a line break can only be whitespace between tokens, so it becomes a space and
-    # each row one line; \x1e (a raw control character) cannot occur in it, so it marks the row ends.
-    return ndjson_frame(b"\x1e".join(rows).replace(b"\n", b" ").replace(b"\x1e", b"\n"))
+    lines = b"\n".join(rows)
+    if lines.count(b"\n") != len(rows) - 1:
+        # In well-formed JSON a line break can only be whitespace between tokens, so it becomes a space
+        # and each row one line; \x1e (a raw control character) cannot occur in it: it marks the row ends.
+        lines = b"\x1e".join(rows).replace(b"\n", b" ").replace(b"\x1e", b"\n")
+    return ndjson_frame(lines)
 
 
 def _sample_dims(sample: pl.Series) -> tuple[list[str], list[str]] | None:
@@ -131,6 +131,17 @@ def _sample_dims(sample: pl.Series) -> tuple[list[str], list[str]] | None:
         if len(row) > len(widest):
             widest = list(row)
     return names, widest + [name for name in names if name not in widest]
+
+
+def _all_match(lines: pl.Series, pattern: str) -> bool:
+    """Whether every line matches: one slice per polars thread, as one regex match runs on one core."""
+    pieces = max(1, min(pl.thread_pool_size(), lines.len() // 100_000))
+    size = -(-lines.len() // pieces)
+    slices = [lines.slice(start, size) for start in range(0, lines.len(), size)]
+    if len(slices) == 1:
+        return bool(lines.str.contains(pattern).all())
+    with ThreadPoolExecutor(len(slices)) as pool:  # polars lets go of the GIL while it matches
+        return all(pool.map(lambda piece: bool(piece.str.contains(pattern).all()), slices))
 
 
 @lru_cache(maxsize=32)

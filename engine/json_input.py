@@ -114,7 +114,7 @@ def _fast_rows(data: bytes) -> pl.DataFrame | None:
         rows = _RAW_ROWS.decode(data).measurements
     except msgspec.MsgspecError:
         return None
-    return json_fast.rows_frame(rows, line_breaks=b"\n" in data)
+    return json_fast.raw_rows_frame(rows)
 
 
 def _rows_frame(rows: list[_Row]) -> pl.DataFrame:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import msgspec
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -49,6 +50,15 @@ def test_pretty_printed_rows_document_takes_the_fast_path() -> None:
     frame = read_json_frame(data)
     assert frame.equals(read_json_frame(data, fast=False))
     assert frame["value"].to_list() == [0.5, 7.0]
+
+
+def test_a_row_of_a_document_is_one_line_even_when_written_over_several() -> None:
+    """A line break inside a row is whitespace: the row still reads as one, through the fast path."""
+    rows = json.dumps(json.loads(GOOD), indent=1).encode()
+    frame = json_fast.raw_rows_frame([msgspec.Raw(rows), msgspec.Raw(b'{"metric": "x", "value": 1}')])
+    assert frame is not None
+    assert frame["metric"].to_list() == ["uptime", "x"]
+    assert frame["priority"].to_list() == ["P1", None]
 
 
 @pytest.mark.parametrize(
@@ -121,13 +131,14 @@ def outcome(read: Any, data: bytes) -> Any:
 
 
 @settings(max_examples=150, deadline=None)
-@given(st.lists(rows(), min_size=1, max_size=5), st.booleans(), st.booleans())
+@given(st.lists(rows(), min_size=1, max_size=5), st.booleans(), st.sampled_from([None, ",", ", "]))
 def test_fast_and_precise_paths_read_every_document_alike(
-    batch: list[dict[str, Any]], ascii_only: bool, pretty: bool
+    batch: list[dict[str, Any]], ascii_only: bool, comma: str | None
 ) -> None:
     """Whatever the rows, the two paths give equal frames or the same error."""
     lines = [json.dumps(row, ensure_ascii=ascii_only) for row in batch]
-    document = json.dumps({"measurements": batch}, ensure_ascii=ascii_only, indent=2 if pretty else None)
+    layout: dict[str, Any] = {"indent": 2} if comma is None else {"separators": (comma, ":")}
+    document = json.dumps({"measurements": batch}, ensure_ascii=ascii_only, **layout)
     for read, data in ((read_ndjson_frame, "\n".join(lines).encode()), (read_json_frame, document.encode())):
         fast = outcome(read, data)
         precise = outcome(lambda d, read=read: read(d, fast=False), data)
