@@ -10,7 +10,7 @@ expression of the strict row grammar, run by polars' Rust regex engine over all
 lines at once:
 
 - an object whose keys are among ``metric``, ``time``, ``value``, ``start``,
-  ``end``, ``dims``, each at most once, in that order;
+  ``end``, ``dims``, each at most once, in the order of the first rows;
 - text fields are JSON strings or ``null``, ``value`` a JSON number or ``null``;
 - ``dims`` an object whose keys are the dimension names seen in the first rows,
   each at most once and in the order of the first rows, with string or
@@ -26,8 +26,10 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
+from itertools import pairwise
 
 import msgspec
 import polars as pl
@@ -45,11 +47,8 @@ _SAMPLE = 1000
 _TEXT_FIELDS = ("metric", "time", "start", "end")
 
 
-class _SampleRow(msgspec.Struct, gc=False):
-    dims: dict[str, object] | None = None
-
-
-_SAMPLE_ROWS = msgspec.json.Decoder(list[_SampleRow])
+_SAMPLE_ROWS = msgspec.json.Decoder(list[dict[str, object]])
+_FIELDS = ("metric", "time", "value", "start", "end", "dims")
 
 
 def ndjson_frame(data: bytes) -> pl.DataFrame | None:
@@ -74,10 +73,12 @@ def ndjson_frame(data: bytes) -> pl.DataFrame | None:
     lines = lines.drop_nulls()  # blank lines, which are not rows (nor are they to polars' reader)
     if lines.len() == 0:
         return None
-    sample = _sample_dims(lines.head(_SAMPLE))
-    if sample is None or not _all_match(lines, _line_pattern(sample[1])):
+    sample = _sample(lines.head(_SAMPLE))
+    if sample is None:
         return None
-    names = sample[0]
+    names, fields, dims_order = sample
+    if not _all_match(lines, _line_pattern(fields, dims_order)):
+        return None
     schema: dict[str, pl.DataType] = {name: pl.String() for name in _TEXT_FIELDS}
     schema["value"] = pl.Float64()
     if names:
@@ -111,26 +112,49 @@ def raw_rows_frame(rows: list[msgspec.Raw]) -> pl.DataFrame | None:
     return ndjson_frame(lines)
 
 
-def _sample_dims(sample: pl.Series) -> tuple[list[str], list[str]] | None:
-    """The dimension names of the first rows: first-seen (the columns), and as the rows write them.
+def _sample(sample: pl.Series) -> tuple[list[str], tuple[str, ...], tuple[str, ...]] | None:
+    """From the first rows: the dimension names as first seen (the columns), and the orders of the pattern.
 
-    The second order is that of the row with the most dimensions, the others
-    after it: the pattern takes a row's dimensions in one order only. Returns
-    None when a name needs the precise path (a reserved or invalid name).
+    The pattern takes a row's fields, and its dimensions, in one order only: one
+    that every sampled row follows, when there is one. Returns None when the
+    precise path must judge (an unknown field, a reserved or invalid dimension name).
     """
     try:
         rows = _SAMPLE_ROWS.decode(("[" + ",".join(sample.to_list()) + "]").encode())
     except msgspec.MsgspecError:
         return None
-    dims: list[dict[str, object]] = [row.dims or {} for row in rows]
+    if any(not isinstance(row.get("dims", {}), dict) for row in rows):
+        return None
+    dims: list[dict[str, object]] = [row.get("dims") or {} for row in rows]  # type: ignore[misc]
     names = list(dict.fromkeys(name for row in dims for name in row))
     if any(name in FIXED_COLUMNS or not _NAME.fullmatch(name) for name in names):
         return None
-    widest: list[str] = []
-    for row in dims:  # the sample only, at most 1,000 rows
-        if len(row) > len(widest):
-            widest = list(row)
-    return names, widest + [name for name in names if name not in widest]
+    fields = _common_order(rows, _FIELDS)
+    if fields is None:
+        return None
+    return names, fields, _common_order(dims, names) or ()
+
+
+def _common_order(rows: list[dict[str, object]], known: Sequence[str]) -> tuple[str, ...] | None:
+    """An order of the ``known`` keys that every row's keys follow, if there is one; None for an unknown key.
+
+    Each row says which of its keys comes before which; the order takes, at each
+    step, the earliest ``known`` key that no remaining key must precede. Rows
+    disagreeing give some order all the same, and the pattern then sends them
+    to the precise path.
+    """
+    before: dict[str, set[str]] = {key: set() for key in known}
+    for row in rows:  # the sample only, at most 1,000 rows
+        keys = list(row)
+        if not before.keys() >= set(keys):
+            return None
+        for earlier, later in pairwise(keys):
+            before[later].add(earlier)
+    order: list[str] = []
+    while len(order) < len(known):
+        free = [key for key in known if key not in order and before[key] <= set(order)]
+        order.append(free[0] if free else next(key for key in known if key not in order))
+    return tuple(order)
 
 
 def _all_match(lines: pl.Series, pattern: str) -> bool:
@@ -145,17 +169,12 @@ def _all_match(lines: pl.Series, pattern: str) -> bool:
 
 
 @lru_cache(maxsize=32)
-def _line_pattern_cached(names: tuple[str, ...]) -> str:
+def _line_pattern(fields: tuple[str, ...], names: tuple[str, ...]) -> str:
+    """The regular expression of one strict row: ``fields`` and dimension ``names`` in the order given."""
     dims = r"\{" + _WS + f"(?:{_in_order([_member(n, _TEXT) for n in names])})?" + _WS + r"\}"
-    members = [_member(n, _TEXT) for n in ("metric", "time")]
-    members += [_member("value", f"(?:{_NUM}|null)")]
-    members += [_member(n, _TEXT) for n in ("start", "end")]
-    members += [_member("dims", dims)]
+    values = dict.fromkeys(_FIELDS, _TEXT) | {"value": f"(?:{_NUM}|null)", "dims": dims}
+    members = [_member(field, values[field]) for field in fields]
     return "^" + _WS + r"\{" + _WS + _in_order(members) + _WS + r"\}" + _WS + "$"
-
-
-def _line_pattern(names: list[str]) -> str:
-    return _line_pattern_cached(tuple(names))
 
 
 def _member(key: str, value: str) -> str:

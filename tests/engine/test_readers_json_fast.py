@@ -89,6 +89,25 @@ def test_the_fast_path_declines_what_it_cannot_prove_strict(line: str) -> None:
     assert json_fast.ndjson_frame(ndjson(GOOD, line)) is None
 
 
+def test_fields_in_another_order_take_the_fast_path_when_every_row_keeps_it() -> None:
+    """The pattern follows the order of the first rows: here value, metric, time; region before priority."""
+    first = '{"value": 1, "metric": "a", "time": "t", "dims": {"region": "north", "priority": "P1"}}'
+    second = '{"metric": "b", "time": "u", "dims": {"priority": "P2"}}'
+    data = ndjson(first, second)
+    frame = json_fast.ndjson_frame(data)
+    assert frame is not None
+    assert frame.equals(read_ndjson_frame(data, fast=False))
+    assert frame.columns[-2:] == ["region", "priority"]
+
+
+def test_rows_disagreeing_on_the_order_of_fields_take_the_precise_path() -> None:
+    data = ndjson(
+        GOOD, '{"time": "t", "metric": "a", "value": 1}', '{"metric": "a", "time": "t", "value": 2}'
+    )
+    assert json_fast.ndjson_frame(data) is None
+    assert read_ndjson_frame(data)["value"].to_list() == [0.5, 1.0, 2.0]
+
+
 def test_a_dimension_first_seen_late_sends_the_batch_to_the_precise_path() -> None:
     """The fast path knows the dimension names of the first 1,000 rows only; the result is the same."""
     late = GOOD.replace('"priority": "P1"', '"priority": "P1", "site": "Leeds"')
