@@ -77,8 +77,9 @@ def ndjson_frame(data: bytes) -> pl.DataFrame | None:
     if sample is None:
         return None
     names, fields, dims_order = sample
-    if not _all_match(lines, _line_pattern(fields, dims_order)):
-        return None
+    pattern = _line_pattern(fields, dims_order)
+    if not (_all_match(lines.head(_SAMPLE), pattern) and _all_match(lines, pattern)):
+        return None  # a fault in the first rows is found before all lines are matched
     schema: dict[str, pl.DataType] = {name: pl.String() for name in _TEXT_FIELDS}
     schema["value"] = pl.Float64()
     if names:
