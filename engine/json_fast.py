@@ -12,9 +12,9 @@ lines at once:
 - an object whose keys are among ``metric``, ``time``, ``value``, ``start``,
   ``end``, ``dims``, each at most once, in the order of the first rows;
 - text fields are JSON strings or ``null``, ``value`` a JSON number or ``null``;
-- ``dims`` an object whose keys are the dimension names seen in the first rows,
-  each at most once and in the order of the first rows, with string or
-  ``null`` values.
+- ``dims`` an object whose keys are the dimension names seen in the first rows
+  (at most 12 of them), each at most once and in the order of the first rows,
+  with string or ``null`` values.
 
 Anything else (another key order, a new dimension name late in the file, a
 ``\\u`` surrogate escape, any fault at all) returns None, and the caller takes
@@ -44,11 +44,12 @@ _NUM = r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?"
 _TEXT = f"(?:{_STR}|null)"
 _NAME = re.compile(r"[a-z_][a-z0-9_]*")
 _SAMPLE = 1000
-_TEXT_FIELDS = ("metric", "time", "start", "end")
-
-
-_SAMPLE_ROWS = msgspec.json.Decoder(list[dict[str, object]])
+# The pattern grows with the square of the number of dimensions: beyond this many, it costs more to
+# compile than it saves (and polars' regex size limit is near at 30).
+_MOST_DIMENSIONS = 12
 _FIELDS = ("metric", "time", "value", "start", "end", "dims")
+_TEXT_FIELDS = ("metric", "time", "start", "end")
+_SAMPLE_ROWS = msgspec.json.Decoder(list[dict[str, object]])
 
 
 def ndjson_frame(data: bytes) -> pl.DataFrame | None:
@@ -78,8 +79,11 @@ def ndjson_frame(data: bytes) -> pl.DataFrame | None:
         return None
     names, fields, dims_order = sample
     pattern = _line_pattern(fields, dims_order)
-    if not (_all_match(lines.head(_SAMPLE), pattern) and _all_match(lines, pattern)):
-        return None  # a fault in the first rows is found before all lines are matched
+    try:
+        if not (_all_match(lines.head(_SAMPLE), pattern) and _all_match(lines, pattern)):
+            return None  # a fault in the first rows is found before all lines are matched
+    except pl.exceptions.PolarsError:
+        return None  # the pattern too large for polars' regex engine, say
     schema: dict[str, pl.DataType] = {name: pl.String() for name in _TEXT_FIELDS}
     schema["value"] = pl.Float64()
     if names:
@@ -128,7 +132,9 @@ def _sample(sample: pl.Series) -> tuple[list[str], tuple[str, ...], tuple[str, .
         return None
     dims: list[dict[str, object]] = [row.get("dims") or {} for row in rows]  # type: ignore[misc]
     names = list(dict.fromkeys(name for row in dims for name in row))
-    if any(name in FIXED_COLUMNS or not _NAME.fullmatch(name) for name in names):
+    if len(names) > _MOST_DIMENSIONS or any(
+        name in FIXED_COLUMNS or not _NAME.fullmatch(name) for name in names
+    ):
         return None
     fields = _common_order(rows, _FIELDS)
     if fields is None:

@@ -108,6 +108,17 @@ def test_rows_disagreeing_on_the_order_of_fields_take_the_precise_path() -> None
     assert read_ndjson_frame(data)["value"].to_list() == [0.5, 1.0, 2.0]
 
 
+@pytest.mark.parametrize(("count", "fast"), [(12, True), (13, False), (40, False)])
+def test_more_than_twelve_dimensions_take_the_precise_path(count: int, fast: bool) -> None:
+    """The pattern grows with the square of the dimensions; 40 would exceed polars' regex size limit."""
+    dims = {f"d{i}": str(i) for i in range(count)}
+    data = ndjson(*[json.dumps({"metric": "a", "time": "t", "value": 1, "dims": dims})] * 3)
+    assert (json_fast.ndjson_frame(data) is not None) == fast
+    frame = read_ndjson_frame(data)
+    assert frame.columns[5:] == list(dims)
+    assert frame["d7"].to_list() == ["7"] * 3
+
+
 def test_a_dimension_first_seen_late_sends_the_batch_to_the_precise_path() -> None:
     """The fast path knows the dimension names of the first 1,000 rows only; the result is the same."""
     late = GOOD.replace('"priority": "P1"', '"priority": "P1", "site": "Leeds"')
