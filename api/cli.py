@@ -61,6 +61,17 @@ def load_policy(name: str) -> dsl.CheckedPolicy:
     return dsl.check(dsl.parse(source, filename=filename), source=source, filename=filename)
 
 
+def add_measurement_options(parser: argparse.ArgumentParser, formats: tuple[str, ...], what: str) -> None:
+    """``--input-format``, ``--from`` and ``--to``, as ``sla eval`` and ``sla diff --replay`` share them;
+    ``what`` names the range in the help ("the range", "the replay")."""
+    parser.add_argument(
+        "--input-format", choices=formats, help="the measurements' format, whatever the extension"
+    )
+    when = "date or ISO 8601 time; no offset: policy's zone"
+    parser.add_argument("--from", dest="start", metavar="T", help=f"start of {what}, inclusive ({when})")
+    parser.add_argument("--to", dest="end", metavar="T", help=f"end of {what}, exclusive ({when})")
+
+
 def range_bounds(
     checked: dsl.CheckedPolicy, start: str | None, end: str | None
 ) -> tuple[datetime | None, datetime | None]:

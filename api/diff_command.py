@@ -22,7 +22,7 @@ from engine.readers import FORMATS, read_measurements
 from engine.replay import Replay, replay
 from engine.windows import isoformat, zone_info
 
-from .cli import USAGE, UsageError, load_policy, range_bounds
+from .cli import USAGE, UsageError, add_measurement_options, load_policy, range_bounds
 from .eval_command import measurement_error_text
 
 UNCHANGED, CHANGED = 0, 1
@@ -40,21 +40,7 @@ def add_parser(subparsers: Any) -> None:
     parser.add_argument(
         "--replay", metavar="MEASUREMENTS", help="also show what each version credits on these measurements"
     )
-    parser.add_argument(
-        "--input-format", choices=FORMATS, help="the measurements' format, whatever the extension"
-    )
-    parser.add_argument(
-        "--from",
-        dest="start",
-        metavar="T",
-        help="replay from T, inclusive (date or ISO 8601 time; no offset: policy's zone)",
-    )
-    parser.add_argument(
-        "--to",
-        dest="end",
-        metavar="T",
-        help="replay up to T, exclusive (date or ISO 8601 time; no offset: policy's zone)",
-    )
+    add_measurement_options(parser, FORMATS, "the replay")
     parser.add_argument(
         "--format", dest="output", choices=("text", "json"), default="text", help="default: text"
     )

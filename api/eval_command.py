@@ -17,7 +17,7 @@ import dsl
 import engine
 from engine.readers import FORMATS, read_measurements
 
-from .cli import UsageError, load_policy, range_bounds
+from .cli import UsageError, add_measurement_options, load_policy, range_bounds
 from .scorecard import render_scorecard
 
 BAD_INPUT = 1
@@ -36,21 +36,7 @@ def add_parser(subparsers: Any) -> None:
         metavar="MEASUREMENTS",
         help="CSV, JSON, NDJSON, Parquet or Arrow file, by extension; - reads stdin (needs --input-format)",
     )
-    parser.add_argument(
-        "--input-format", choices=FORMATS, help="the measurements' format, whatever the extension"
-    )
-    parser.add_argument(
-        "--from",
-        dest="start",
-        metavar="T",
-        help="start of the range, inclusive (date or ISO 8601 time; no offset: policy's zone)",
-    )
-    parser.add_argument(
-        "--to",
-        dest="end",
-        metavar="T",
-        help="end of the range, exclusive (date or ISO 8601 time; no offset: policy's zone)",
-    )
+    add_measurement_options(parser, FORMATS, "the range")
     parser.add_argument(
         "--format",
         dest="output",

@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 
 from hypothesis import strategies as st
 
+from dsl.tokens import MONTHS as TOKEN_MONTHS
 from tests.engine.reference import Row
 
 ZONES = (
@@ -43,20 +44,7 @@ WINDOWS = (
     "yearly",
     "yearly from day 1 of April",
 )
-MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
+MONTHS = tuple(TOKEN_MONTHS)
 FILTERS = (
     "",
     ' where p = "a"',
