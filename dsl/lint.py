@@ -13,6 +13,8 @@
   one (``resolution_tme`` beside ``metric resolution_time``): a misspelt metric
   would silently have no data.
 - W560: the fee's currency is not an ISO 4217 code (``fee 5000 EUD monthly``).
+- W570: a filter tests the empty text (``where site = ""``): an empty cell means the row lacks
+  the dimension, so ``=``/``in`` of it match nothing and ``!=``/``not in`` of it everything.
 """
 
 from __future__ import annotations
@@ -45,6 +47,7 @@ def lint(policy: ast.Policy, findings: Findings) -> None:
     _filter_value_case(policy, findings)
     _misspelt_metrics(policy, findings)
     _unknown_currency(policy, findings)
+    _empty_filter_values(policy, findings)
 
 
 # --- W510 --------------------------------------------------------------------------
@@ -247,3 +250,25 @@ def _unknown_currency(policy: ast.Policy, findings: Findings) -> None:
         policy.fee.amount.span,
         f"did you mean `{near[0]}`?" if near else "write the three-letter ISO 4217 code, e.g. EUR, GBP, USD",
     )
+
+
+# --- W570 ----------------------------------------------------------------------------
+
+
+def _empty_filter_values(policy: ast.Policy, findings: Findings) -> None:
+    effect = {
+        ast.FilterOp.EQ: "`=` matches no row",
+        ast.FilterOp.NE: "`!=` matches every row",
+        ast.FilterOp.IN: "it adds no row to `in`",
+        ast.FilterOp.NOT_IN: "it keeps no row out of `not in`",
+    }
+    for clause in policy.clauses:
+        for test in clause.filter:
+            if "" in test.values:
+                findings.warning(
+                    "W570",
+                    f'no row carries the value "" of `{test.dimension}`: an empty cell means the row '
+                    f"lacks the dimension, so {effect[test.op]}",
+                    test.span,
+                    "name the value the data carries, or drop it",
+                )

@@ -227,3 +227,13 @@ def test_w560_is_silent_for_iso_4217_codes_old_and_new() -> None:
     for code in ("EUR", "GBP", "NOK", "XCG", "ZWG", "CHF"):
         source = f"fee 5000 {code} monthly\nx p95 < 4h monthly, credit 5%\n"
         assert dsl.check(dsl.parse(source), source=source).warnings == ()
+
+
+def test_w570_a_filter_on_the_empty_text_matches_nothing_and_is_warned() -> None:
+    """language.md, Filters and Rows: an empty cell means the row lacks the dimension, and a row
+    lacking it does not match `=`; so `site = ""` can never match and the clause has no data."""
+    source = 'x p95 < 4h monthly where site = ""\ny p95 < 4h monthly where site not in ("", "B")\n'
+    first, second = dsl.check(dsl.parse(source), source=source).warnings
+    assert (first.code, first.line, first.column) == ("W570", 1, 26)
+    assert "`=` matches no row" in first.message
+    assert (second.code, second.line) == ("W570", 2) and "keeps no row out of `not in`" in second.message
