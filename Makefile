@@ -35,4 +35,5 @@ bench: $(BIN)/sla postgres
 	$(BIN)/python bench/parse.py
 	$(BIN)/python bench/eval.py
 	$(BIN)/python bench/clock.py
+	$(BIN)/python bench/diff.py
 	$(BIN)/python bench/api.py
