@@ -7,7 +7,7 @@ from typing import Any
 from sqlmodel import Session
 
 from . import crud, domain, store
-from .models import PolicyRecord, PolicyVersionRecord
+from .models import PolicyRecord
 
 
 def diff_texts(
@@ -38,7 +38,7 @@ def diff_versions(session: Session, policy: PolicyRecord, old: int | None, new: 
     after = crud.get_version(session, policy, new)
     before = crud.get_version(session, policy, old if old is not None else max(after.version - 1, 1))
     answer: dict[str, Any] = {"policy": policy.name, "from": before.version, "to": after.version}
-    old_text, new_text = _text(before), _text(after)
+    old_text, new_text = domain.stored_policy(before), domain.stored_policy(after)
     answer.update(domain.diff(old_text, new_text))
     assert policy.id is not None
     batches = store.stored_batches(session, policy.id)
@@ -46,7 +46,3 @@ def diff_versions(session: Session, policy: PolicyRecord, old: int | None, new: 
         measurements = domain.measurements_of(store.load_frame(session, batches))
         answer["replay"] = domain.replay(old_text, new_text, measurements)
     return answer
-
-
-def _text(record: PolicyVersionRecord) -> domain.PolicyText:
-    return domain.stored_policy(record.source, record.canonical, record.content_hash)

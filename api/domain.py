@@ -15,7 +15,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 import polars as pl
 
@@ -95,10 +95,21 @@ def read_policy(source: str, filename: str | None = None) -> PolicyText:
     return text
 
 
-def stored_policy(source: str, canonical: str, digest: str) -> PolicyText:
+class StoredVersion(Protocol):
+    """What a stored version keeps of its text (a ``PolicyVersionRecord``)."""
+
+    source: str
+    canonical: str
+    content_hash: str
+
+
+def stored_policy(version: StoredVersion) -> PolicyText:
     """A stored version read back; checked once per content hash, then from memory."""
-    checked = _CHECKED.get_or_make(digest, lambda: dsl.check(dsl.parse(canonical), source=canonical))
-    return PolicyText(source, canonical, digest, checked)
+    canonical = version.canonical
+    checked = _CHECKED.get_or_make(
+        version.content_hash, lambda: dsl.check(dsl.parse(canonical), source=canonical)
+    )
+    return PolicyText(version.source, canonical, version.content_hash, checked)
 
 
 def format_source(source: str) -> str:

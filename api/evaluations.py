@@ -39,7 +39,7 @@ def evaluate_policy(
     """Evaluate the posted batch, or without a body the stored measurements; store and return the report."""
     policy = crud.get_policy(session, name)
     record = crud.get_version(session, policy, version)
-    text = _text(record)
+    text = domain.stored_policy(record)
     first = domain.bound(start, text, "from")
     last = domain.bound(end, text, "to")
     assert policy.id is not None and record.id is not None
@@ -92,7 +92,7 @@ def rerun(session: Session, evaluation_id: int) -> dict[str, Any]:
     evaluation, _ = _load(session, evaluation_id)
     record = session.get(PolicyVersionRecord, evaluation.policy_version_id)
     assert record is not None
-    text = _text(record)
+    text = domain.stored_policy(record)
     batches = store.batches_by_id(session, json.loads(evaluation.batches))
     measurements = domain.measurements_of(store.load_frame(session, batches))
     report = domain.evaluate(
@@ -131,10 +131,6 @@ def _load(session: Session, evaluation_id: int) -> tuple[EvaluationRecord, Polic
     policy = session.get(PolicyRecord, evaluation.policy_id)
     assert policy is not None
     return evaluation, policy
-
-
-def _text(record: PolicyVersionRecord) -> domain.PolicyText:
-    return domain.stored_policy(record.source, record.canonical, record.content_hash)
 
 
 def _instant(moment: datetime | None) -> str | None:

@@ -97,7 +97,7 @@ def store_batch(
     measurements = read_limited(body, content_type, settings)
     # Judged against the latest version: the one that evaluations use unless told otherwise.
     latest = crud.get_version(session, policy)
-    domain.admit(domain.stored_policy(latest.source, latest.canonical, latest.content_hash), measurements)
+    domain.admit(domain.stored_policy(latest), measurements)
     frame, dimensions = domain.batch_frame(measurements)
     try:
         batch = store.insert_batch(

@@ -31,7 +31,7 @@ def policy_summary(policy: PolicyRecord, version: PolicyVersionRecord) -> dict[s
 
 def policy_public(policy: PolicyRecord, version: PolicyVersionRecord) -> dict[str, Any]:
     """A version in full: its texts, header, clauses with their ids, and warnings."""
-    text = domain.stored_policy(version.source, version.canonical, version.content_hash)
+    text = domain.stored_policy(version)
     return {
         **policy_summary(policy, version),
         "author": version.author,
