@@ -50,6 +50,11 @@ class Op(enum.Enum):
     GT = ">"
     GE = ">="
 
+    @property
+    def is_upper(self) -> bool:
+        """Whether the comparator bounds the value from above (``<``, ``<=``): a larger value misses."""
+        return self in (Op.LT, Op.LE)
+
     def holds(self, left: Decimal | float, right: Decimal | float) -> bool:
         """Compare exactly (no tolerance); the engine applies the 1e-9 rule itself."""
         match self:

@@ -184,7 +184,7 @@ def miss_direction(condition: ast.Condition) -> ast.Direction:
     """The side of the target on which a window misses it (the share form misses under)."""
     if isinstance(condition, ast.ShareCondition):
         return ast.Direction.UNDER
-    return ast.Direction.OVER if condition.op in (ast.Op.LT, ast.Op.LE) else ast.Direction.UNDER
+    return ast.Direction.OVER if condition.op.is_upper else ast.Direction.UNDER
 
 
 def _check_linear(clause: ast.Clause, option: ast.LinearCredit, findings: Findings) -> None:

@@ -60,10 +60,6 @@ def _scope(clause: ast.Clause) -> tuple[object, ...]:
     return (condition.metric, form, clause.window, tests)
 
 
-def _upper(op: ast.Op) -> bool:
-    return op in (ast.Op.LT, ast.Op.LE)
-
-
 def _comparable(left: ast.Quantity, right: ast.Quantity) -> bool:
     if type(left) is not type(right):
         return False
@@ -76,14 +72,14 @@ def _looser(kpi_op: ast.Op, kpi: Decimal, sla_op: ast.Op, sla: Decimal) -> bool:
     """Whether some value meets ``kpi_op kpi`` but not ``sla_op sla`` (both bounds on one side)."""
     if kpi == sla:
         return kpi_op in (ast.Op.LE, ast.Op.GE) and sla_op in (ast.Op.LT, ast.Op.GT)
-    return kpi > sla if _upper(kpi_op) else kpi < sla
+    return kpi > sla if kpi_op.is_upper else kpi < sla
 
 
 def _conflict(kpi: ast.Condition, sla: ast.Condition) -> str | None:
     """Why the two targets conflict, or None when they do not."""
     if not _comparable(kpi.threshold, sla.threshold):
         return None
-    if _upper(kpi.op) != _upper(sla.op):
+    if kpi.op.is_upper != sla.op.is_upper:
         return "the targets point opposite ways"
     inner_looser = _looser(kpi.op, magnitude(kpi.threshold), sla.op, magnitude(sla.threshold))
     if isinstance(kpi, ast.ShareCondition) and isinstance(sla, ast.ShareCondition):

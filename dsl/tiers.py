@@ -32,10 +32,6 @@ from .formatter import format_amount, format_option, format_quantity
 from .kinds import ValueKind, is_count, magnitude
 
 
-def _upper(op: ast.Op) -> bool:
-    return op in (ast.Op.LT, ast.Op.LE)
-
-
 @dataclass(frozen=True, slots=True)
 class Target:
     """The clause's target as a bound on the window's value, and the values the window can take."""
@@ -51,7 +47,7 @@ class Target:
 
     def badness(self, value: Decimal) -> Decimal:
         """Larger for a value that misses the target by more."""
-        return value if _upper(self.op) else -value
+        return value if self.op.is_upper else -value
 
     def show(self, value: Decimal) -> str:
         """A value in the clause's own units (``5h``, ``99.5%``)."""
@@ -124,8 +120,8 @@ def check_bonus(clause: ast.Clause, kind: ValueKind, findings: Findings) -> None
     if bonus is None or clause.kind is ast.ClauseKind.KPI:
         return
     target = _target(clause, kind)
-    better = "<" if _upper(target.op) else ">"
-    if _upper(bonus.op) != (better == "<"):
+    better = "<" if target.op.is_upper else ">"
+    if bonus.op.is_upper != (better == "<"):
         option_error(
             findings,
             bonus,
