@@ -21,5 +21,4 @@ def validate(compiled: CompiledPolicy, measurements: Measurements) -> None:
     Raises :class:`MeasurementError` naming the first offending row (1-based) and field,
     exactly as :func:`engine.evaluate` would for the same batch.
     """
-    kinds = {metric: compiled.metric_kinds[metric] for metric in sorted(compiled.used_metrics)}
-    _validate_rows(measurements.frame, kinds)
+    _validate_rows(measurements.frame, compiled.used_kinds)

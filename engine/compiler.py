@@ -118,6 +118,11 @@ class CompiledPolicy:
         return frozenset(c.metric for c in self.clauses)
 
     @property
+    def used_kinds(self) -> dict[str, ast.MetricKind]:
+        """The kind of each metric a clause uses, in metric-name order: what rows are checked against."""
+        return {metric: self.metric_kinds[metric] for metric in sorted(self.used_metrics)}
+
+    @property
     def currency(self) -> str | None:
         return self.fee.amount.currency if self.fee else None
 

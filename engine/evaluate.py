@@ -58,14 +58,13 @@ def evaluate(
     if missing:
         # A frame built by hand may leave out the optional start/end columns.
         frame = frame.with_columns(missing)
-    used = sorted(compiled.used_metrics)
-    kinds = {metric: compiled.metric_kinds[metric] for metric in used}
+    kinds = compiled.used_kinds
     filters = {
         metric: sorted(
             {c.grouping.filter for c in compiled.clauses if c.metric == metric and c.grouping.filter},
             key=repr,
         )
-        for metric in used
+        for metric in kinds
     }
     columns = metric_columns(frame, kinds, filters)
     if any(fault for fault, _ in columns.values()):
