@@ -157,8 +157,6 @@ def policy_header(policy: ast.Policy) -> dict[str, Any]:
 
 # --- measurements and evaluation ----------------------------------------------
 
-MEASUREMENT_FORMATS = ("csv", "json", "ndjson", "parquet", "arrow")
-
 
 def read_batch(body: bytes, format: str) -> engine.Measurements:
     """Read and validate a posted batch; raises :class:`MeasurementError` naming the bad row and field."""

@@ -20,7 +20,6 @@ MANY_WINDOWS = 14
 # The clause's name as the canonical text writes it: sla "P1 resolution": ...
 _NAMED = re.compile(r'^(?:sla|kpi) "((?:[^"\\]|\\.)*)":')
 
-_SYMBOLS = {"<": "<", "<=": "<=", ">": ">", ">=": ">="}
 _STATUS = {"met": "met", "breached": "BREACHED", "insufficient": "insufficient", "no_data": "no data"}
 _RED, _YELLOW, _GREEN, _DIM, _BOLD, _RESET = (
     "\x1b[31m",
