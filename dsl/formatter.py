@@ -20,10 +20,10 @@ from decimal import Decimal
 from . import ast
 from .ast import format_decimal
 from .hours import format_hours
+from .tokens import MONTHS
 
 WIDTH = 100
 INDENT = "    "
-_MONTHS = "January February March April May June July August September October November December".split()
 _MS_UNITS = (("d", 86_400_000), ("h", 3_600_000), ("m", 60_000), ("s", 1000), ("ms", 1))
 _WEEK_MS = 604_800_000
 
@@ -160,7 +160,7 @@ def format_window(window: ast.Window) -> str:
     if window.anchor_day is not None or window.anchor_month is not None:
         text += f" from day {window.anchor_day or 1}"
         if window.anchor_month is not None:
-            text += f" of {_MONTHS[window.anchor_month - 1]}"
+            text += f" of {MONTHS[window.anchor_month - 1]}"
     return text
 
 
