@@ -14,6 +14,7 @@ from sqlmodel import Session
 
 from api import crud, db, domain, store
 from api.frames import FRAMES, FrameCache
+from api.models import BatchRecord
 
 from .conftest import POSTGRES_URL
 
@@ -31,6 +32,21 @@ def frame(**columns: list[object]) -> pl.DataFrame:
     }
     schema = {**base, **{name: pl.String for name in columns if name not in base}}
     return pl.DataFrame(columns, schema=schema)
+
+
+def insert(
+    session: Session, policy_id: int, rows: pl.DataFrame, dims: list[str], kind: str = store.STORED
+) -> BatchRecord:
+    """``rows`` stored as a batch of ``kind`` with the dimension columns ``dims``; the caller commits."""
+    return store.insert_batch(
+        session,
+        policy_id=policy_id,
+        kind=kind,
+        frame=rows,
+        dimensions=dims,
+        body_hash=uuid.uuid4().hex,
+        created_at=NOW,
+    )
 
 
 @pytest.fixture
@@ -57,16 +73,7 @@ def test_rows_round_trip_exactly_with_nulls_quotes_and_extreme_values(session: S
     policy, _ = crud.create_policy(session, "desk", domain.read_policy(SIMPLE), None)
     assert policy.id is not None
     for batch in (first, second):
-        dims = [c for c in batch.columns if c not in store._FIXED]
-        store.insert_batch(
-            session,
-            policy_id=policy.id,
-            kind=store.STORED,
-            frame=batch,
-            dimensions=dims,
-            body_hash=uuid.uuid4().hex,
-            created_at=NOW,
-        )
+        insert(session, policy.id, batch, [c for c in batch.columns if c not in store._FIXED])
     session.commit()
     loaded = store.load_frame(session, store.stored_batches(session, policy.id))
     expected = pl.concat([first, second], how="diagonal")
@@ -77,15 +84,7 @@ def test_batches_posted_to_evaluate_are_not_stored_measurements(session: Session
     policy, _ = crud.create_policy(session, "desk", domain.read_policy(SIMPLE), None)
     assert policy.id is not None
     rows = frame(metric=["m"], time=[1], value=[1.0], start=[None], end=[None])
-    store.insert_batch(
-        session,
-        policy_id=policy.id,
-        kind=store.EVALUATED,
-        frame=rows,
-        dimensions=[],
-        body_hash=uuid.uuid4().hex,
-        created_at=NOW,
-    )
+    insert(session, policy.id, rows, [], kind=store.EVALUATED)
     session.commit()
     assert store.stored_batches(session, policy.id) == []
     assert store.load_frame(session, []).height == 0
@@ -139,15 +138,7 @@ def test_cached_rows_are_the_rows_read_from_the_database(session: Session) -> No
     )
     second = frame(metric=["n"], time=[3], value=[2.0], start=[None], end=[None], channel=["web"])
     for rows, dims in ((first, ["site"]), (second, ["channel"])):
-        batch = store.insert_batch(
-            session,
-            policy_id=policy.id,
-            kind=store.STORED,
-            frame=rows,
-            dimensions=dims,
-            body_hash=uuid.uuid4().hex,
-            created_at=NOW,
-        )
+        batch = insert(session, policy.id, rows, dims)
         session.commit()
         store.remember(session, batch, rows)
     batches = store.stored_batches(session, policy.id)
