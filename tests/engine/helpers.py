@@ -12,6 +12,19 @@ import dsl
 import engine
 from engine.measurements import SCHEMA, Measurements
 
+REPORT_KEYS = [
+    "policy",
+    "version",
+    "currency",
+    "range",
+    "clauses",
+    "periods",
+    "total_credit",
+    "total_bonus",
+    "unused_rows",
+]
+"""The report's top-level keys in the order interfaces.md gives them."""
+
 
 def compiled(text: str) -> engine.CompiledPolicy:
     """Parse, check and compile a policy text."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import engine
-from tests.engine.helpers import compiled, frame
+from tests.engine.helpers import REPORT_KEYS, compiled, frame
 
 POLICY = """policy "Acme"
 fee 120000 EUR monthly
@@ -26,17 +26,7 @@ def _report() -> engine.Report:
 
 def test_report_keys_follow_the_interface_in_order() -> None:
     data = _report().to_dict()
-    assert list(data) == [
-        "policy",
-        "version",
-        "currency",
-        "range",
-        "clauses",
-        "periods",
-        "total_credit",
-        "total_bonus",
-        "unused_rows",
-    ]
+    assert list(data) == REPORT_KEYS
     assert (data["policy"], data["version"], data["currency"]) == ("Acme", 3, "EUR")
     clause = data["clauses"][0]
     assert list(clause) == [

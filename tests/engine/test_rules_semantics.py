@@ -27,6 +27,11 @@ def rows(metric: str, *cells: tuple[str, object]) -> str:
     return "metric,time,value\n" + "".join(f"{metric},{t},{v}\n" for t, v in cells)
 
 
+def one_row_each(time: str, value: object, *metrics: str) -> str:
+    """CSV ``metric,time,value`` with one row of ``value`` at ``time`` for each metric."""
+    return "metric,time,value\n" + "".join(f"{metric},{time},{value}\n" for metric in metrics)
+
+
 def statuses(report: dict[str, Any], clause: int = 0) -> list[tuple[str, str, object]]:
     return [(w["start"][:10], w["status"], w["value"]) for w in report["clauses"][clause]["windows"]]
 
@@ -244,7 +249,7 @@ def test_rule_a_positive_cap_remainder_goes_to_the_largest_credit_before_the_cap
     """language.md, Precise readings (Cap): fee 1000, cap 10% = 100.00; credits a 25.00, b 25.00,
     c 70.00 = 120.00. Scaled by 100/120: 20.833 -> 20.83, 20.83, 58.333 -> 58.33; sum 99.99; the
     remainder +0.01 goes to the largest credit before the cap, c (the latest clause): 58.34."""
-    csv = rows("a", ("2026-01-05T10:00:00Z", 9)) + "b,2026-01-05T10:00:00Z,9\nc,2026-01-05T10:00:00Z,9\n"
+    csv = one_row_each("2026-01-05T10:00:00Z", 9, "a", "b", "c")
     report = run(
         'fee 1000 EUR monthly\ncap 10%\nsla "a": a max <= 5 monthly, credit 2.5%\n'
         'sla "b": b max <= 5 monthly, credit 2.5%\nsla "c": c max <= 5 monthly, credit 7%',

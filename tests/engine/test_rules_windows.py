@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from tests.engine.test_rules_semantics import rows, run
+from tests.engine.test_rules_semantics import one_row_each, rows, run
 
 
 def windows(report: dict[str, Any], clause: int = 0) -> list[tuple[str, str, str, object]]:
@@ -157,7 +157,7 @@ def test_rule_cap_remainder_ties_go_to_the_earliest_window_before_the_earlier_cl
     Fee 1000, cap 5% = 50.00; three breaches of 3% = 30.00: a (weekly, week of Mon 5 Jan), b and c
     (monthly, from 1 Jan). 30 x 50/90 = 16.67 each, 50.01 in all; the -0.01 goes to b: its window
     starts before a's week, and b is the earlier of b and c. a 16.67, b 16.66, c 16.67."""
-    csv = rows("a", ("2026-01-06T10:00:00Z", 9)) + "b,2026-01-06T10:00:00Z,9\nc,2026-01-06T10:00:00Z,9\n"
+    csv = one_row_each("2026-01-06T10:00:00Z", 9, "a", "b", "c")
     report = run(
         'fee 1000 EUR monthly\ncap 5%\nsla "a": a max <= 5 weekly, credit 3%\n'
         'sla "b": b max <= 5 monthly, credit 3%\nsla "c": c max <= 5 monthly, credit 3%',

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.engine.helpers import evaluate, windows
+from tests.engine.helpers import REPORT_KEYS, evaluate, windows
 
 
 def test_example_policy_evaluates_to_the_report_shape() -> None:
@@ -14,17 +14,7 @@ def test_example_policy_evaluates_to_the_report_shape() -> None:
     ]
     with open("policies/it-service-desk.sla") as source:
         report = evaluate(source.read(), rows)
-    assert list(report) == [
-        "policy",
-        "version",
-        "currency",
-        "range",
-        "clauses",
-        "periods",
-        "total_credit",
-        "total_bonus",
-        "unused_rows",
-    ]
+    assert list(report) == REPORT_KEYS
     p1 = next(i for i, c in enumerate(report["clauses"]) if c["id"] == "p1-resolution")
     (window,) = windows(report, p1)
     assert window["status"] == "breached"
