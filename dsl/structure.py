@@ -12,11 +12,11 @@ fire.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from decimal import Decimal
 
 from . import ast
 from .findings import Findings
 from .formatter import format_amount, format_decimal
+from .kinds import magnitude
 
 
 def check_structure(policy: ast.Policy, findings: Findings) -> bool:
@@ -86,7 +86,7 @@ def _check_window(window: ast.Window, findings: Findings) -> None:
 
 def _check_amount(node: ast.Quantity | ast.Money, findings: Findings) -> bool:
     """Whether the amount is a finite number (reported when not, or when signed or above 100%)."""
-    value = _value(node)
+    value = node.amount if isinstance(node, ast.Money) else magnitude(node)
     if not value.is_finite():
         findings.error("E106", f"`{value}` is not a number", node.span, "write a number such as 12 or 12.5")
         return False
@@ -105,14 +105,6 @@ def _check_amount(node: ast.Quantity | ast.Money, findings: Findings) -> bool:
             "percentages in a policy run from 0% to 100%",
         )
     return True
-
-
-def _value(node: ast.Quantity | ast.Money) -> Decimal:
-    match node:
-        case ast.Duration(seconds=value) | ast.BusinessDuration(amount=value):
-            return value
-        case ast.Ratio(fraction=value) | ast.Number(value=value) | ast.Money(amount=value):
-            return value
 
 
 def _amounts(policy: ast.Policy) -> Iterator[ast.Quantity | ast.Money]:
