@@ -12,18 +12,17 @@ import argparse
 import json
 import sys
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import dsl
 import engine
 from engine.diff import PolicyDiff, diff
-from engine.readers import FORMATS, read_measurements
+from engine.readers import FORMATS
 from engine.replay import Replay, replay
 from engine.windows import isoformat, zone_info
 
 from .cli import USAGE, UsageError, add_measurement_options, load_policy, range_bounds
-from .eval_command import measurement_error_text
+from .eval_command import measurement_error_text, read_file
 
 UNCHANGED, CHANGED = 0, 1
 
@@ -62,7 +61,7 @@ def run(args: argparse.Namespace) -> int:
     replayed = None
     if args.replay is not None:
         try:
-            batch = _read(args.replay, args.input_format)
+            batch = read_file(args.replay, args.input_format)
             replayed = replay(old, new, batch, start=start, end=end)
         except engine.MeasurementError as exc:
             print(measurement_error_text(args.replay, exc), file=sys.stderr)
@@ -77,12 +76,6 @@ def run(args: argparse.Namespace) -> int:
     else:
         sys.stdout.write(render_text(result, args.old, args.new, replayed, args.replay))
     return CHANGED if result.changed else UNCHANGED
-
-
-def _read(name: str, input_format: str | None) -> engine.Measurements:
-    if not Path(name).is_file():
-        raise UsageError(f"{name}: no such file")
-    return read_measurements(Path(name), input_format)
 
 
 # --- the text a commercial manager pastes into an email ------------------------

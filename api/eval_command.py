@@ -91,6 +91,11 @@ def _read(name: str, input_format: str | None) -> engine.Measurements:
         if input_format is None:
             raise UsageError("reading measurements from stdin needs --input-format")
         return read_measurements(sys.stdin.buffer.read(), input_format)
+    return read_file(name, input_format)
+
+
+def read_file(name: str, input_format: str | None) -> engine.Measurements:
+    """The measurements in the file ``name``; raises :class:`UsageError` when there is no such file."""
     path = Path(name)
     if not path.is_file():
         raise UsageError(f"{name}: no such file")
