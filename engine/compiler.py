@@ -139,7 +139,7 @@ def compile(checked: CheckedPolicy) -> CompiledPolicy:
     for calendar in policy.calendars:
         clocks[calendar.name] = business_clock(calendar, zone)
     clauses = tuple(
-        _compile_clause(index, clause, checked.clause_ids[index], checked.metric_kinds, clocks)
+        _compile_clause(index, clause, checked.clause_ids[index], clocks)
         for index, clause in enumerate(policy.clauses)
     )
     return CompiledPolicy(
@@ -181,7 +181,6 @@ def _compile_clause(
     index: int,
     clause: ast.Clause,
     clause_id: str,
-    kinds: Mapping[str, ast.MetricKind],
     clocks: Mapping[str | None, BusinessClock],
 ) -> CompiledClause:
     condition = clause.condition
@@ -220,7 +219,7 @@ def _compile_clause(
         share_test=share_test,
         min_samples=minimum.count if minimum else 0,
         consequences=_consequences(clause, clock),
-        unit=_unit(clause, kinds),
+        unit=_unit(clause),
     )
 
 
@@ -248,7 +247,7 @@ def _consequences(clause: ast.Clause, clock: BusinessClock | None) -> Consequenc
     )
 
 
-def _unit(clause: ast.Clause, kinds: Mapping[str, ast.MetricKind]) -> str:
+def _unit(clause: ast.Clause) -> str:
     condition = clause.condition
     if isinstance(condition, ast.AggregateCondition) and condition.aggregation.name == "count":
         return "number"

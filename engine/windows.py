@@ -137,8 +137,3 @@ def windows_between(window: ast.Window, zone: ZoneInfo, first: int, last: int) -
             spans.append(Span(start, end))
         start_day, start = next_day, end
     return spans
-
-
-def window_holding(window: ast.Window, zone: ZoneInfo, instant: int) -> Span:
-    """The window that holds ``instant``."""
-    return windows_between(window, zone, instant, instant)[0]
