@@ -12,15 +12,14 @@ import re
 
 from . import ast
 from .errors import Diagnostic, Severity
+from .lines import source_lines
 
 
 class Findings:
     """Errors and warnings found in one policy, placed in its ``source``."""
 
     def __init__(self, source: str | None, filename: str | None):
-        self.lines = (
-            source.replace("\r\n", "\n").replace("\r", "\n").split("\n") if source is not None else []
-        )
+        self.lines = source_lines(source) if source is not None else []
         self.filename = filename
         self.errors: list[Diagnostic] = []
         self.warnings: list[Diagnostic] = []

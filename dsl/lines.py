@@ -49,9 +49,13 @@ def _indent(line: str) -> int:
     return len(line) - len(line.lstrip(" \t"))
 
 
-def split_statements(source: str) -> tuple[list[StatementText], tuple[str, ...]]:
-    """The statements of ``source`` and the comments after the last statement."""
-    raw = source.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+def source_lines(source: str) -> list[str]:
+    """The physical lines of a policy's text, whichever of ``\\r\\n``, ``\\r`` or ``\\n`` ends them."""
+    return source.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+
+
+def split_statements(raw: list[str]) -> tuple[list[StatementText], tuple[str, ...]]:
+    """The statements of a text given as its :func:`source_lines`, and the comments after the last one."""
     lines = [_split_comment(line) for line in raw]
     statements: list[StatementText] = []
     pending: list[str] = []

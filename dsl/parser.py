@@ -17,7 +17,7 @@ from lark.exceptions import UnexpectedInput
 
 from . import ast
 from .errors import Diagnostic, PolicyLimitError, PolicySyntaxError
-from .lines import StatementText, split_statements
+from .lines import StatementText, source_lines, split_statements
 from .syntax import describe
 from .tokens import FIRST_LINE, Fault
 from .transformer import ToAst
@@ -66,12 +66,12 @@ def parse(source: str, filename: str | None = None) -> ast.Policy:
     _check_size(source, filename)
     # A UTF-8 file saved with a byte order mark (Windows editors) is still UTF-8 text.
     source = source.removeprefix("\ufeff")
-    statements, trailing = split_statements(source)
+    lines = source_lines(source)
+    statements, trailing = split_statements(lines)
     if len(statements) > MAX_CLAUSES + 100:
         _too_many(len(statements), filename)
     nodes: list[ast.Statement] = []
     diagnostics: list[Diagnostic] = []
-    lines = source.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     for statement in statements:
         node = _parse_statement(statement, diagnostics, lines)
         if node is not None:
