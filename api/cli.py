@@ -77,8 +77,7 @@ def range_bounds(
 ) -> tuple[datetime | None, datetime | None]:
     """``--from`` and ``--to`` read as :func:`engine.instants.range_bound` reads them, in the
     policy's time zone when they carry no offset; raises :class:`UsageError` for a bad or empty range."""
-    timezone = checked.policy.timezone
-    zone = timezone.value if timezone is not None else "UTC"
+    zone = checked.policy.zone
     bounds: list[datetime | None] = []
     for option, text in (("--from", start), ("--to", end)):
         try:
