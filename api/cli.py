@@ -37,6 +37,11 @@ class UsageError(Exception):
     """A command was called wrongly (a missing file): exit status 2."""
 
 
+def display_name(name: str) -> str:
+    """How diagnostics name FILE: ``<stdin>`` for ``-``."""
+    return "<stdin>" if name == "-" else name
+
+
 def read_text(name: str) -> str:
     """The text of FILE, or of stdin for ``-``.
 
@@ -44,20 +49,21 @@ def read_text(name: str) -> str:
     :class:`dsl.PolicySyntaxError` (E109, with line and column) when it is not UTF-8.
     """
     if name == "-":
-        return dsl.decode(sys.stdin.buffer.read(), "<stdin>")
-    try:
-        data = Path(name).read_bytes()
-    except FileNotFoundError:
-        raise UsageError(f"{name}: no such file") from None
-    except OSError as exc:
-        raise UsageError(f"{name}: cannot read: {exc.strerror or exc}") from None
-    return dsl.decode(data, name)
+        data = sys.stdin.buffer.read()
+    else:
+        try:
+            data = Path(name).read_bytes()
+        except FileNotFoundError:
+            raise UsageError(f"{name}: no such file") from None
+        except OSError as exc:
+            raise UsageError(f"{name}: cannot read: {exc.strerror or exc}") from None
+    return dsl.decode(data, display_name(name))
 
 
 def load_policy(name: str) -> dsl.CheckedPolicy:
     """Parse and check the policy in FILE; raises :class:`dsl.PolicyError` or :class:`UsageError`."""
     source = read_text(name)
-    filename = "<stdin>" if name == "-" else name
+    filename = display_name(name)
     return dsl.check(dsl.parse(source, filename=filename), source=source, filename=filename)
 
 
@@ -107,7 +113,7 @@ def _check(args: argparse.Namespace) -> int:
 def _fmt(args: argparse.Namespace) -> int:
     status = 0
     for name in args.files:
-        filename = "<stdin>" if name == "-" else name
+        filename = display_name(name)
         try:
             source = read_text(name)
             canonical = dsl.format_policy(dsl.parse(source, filename=filename))
