@@ -13,12 +13,15 @@ from lark import Lark
 from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedToken
 from lark.lexer import PatternStr, Token
 
+from . import tokens
 from .errors import Diagnostic
 from .tokens import KEYWORDS
 
 AGGREGATIONS_TEXT = "p95 (any percentile pNN or pNN.N), median, mean, min, max, sum, count"
 WINDOWS = ("daily", "weekly", "monthly", "quarterly", "yearly")
 COMPARATORS = ("<", "<=", ">", ">=")
+_COMPARATOR_STARTS = frozenset(text.split()[0] for text in tokens.COMPARATORS)
+"""The tokens a comparison can start with: the symbols and the words (``below``, ``at`` of ``at most``)."""
 _SHORT_UNITS = ("ms", "s", "m", "h", "d", "w")
 _NUMBER_BEFORE = re.compile(r"(?<![\w.])(\d[\d_]*(?:\.\d+)?)\s+$")
 
@@ -63,8 +66,7 @@ def _phrase(literals: list[str], others: list[str]) -> str:
         return "a window (" + ", ".join(WINDOWS) + ", or `per month`)"
     if set(COMPARATORS) <= set(remaining):
         groups.append("a comparison (<, <=, >, >=, or words such as `at most`)")
-        comparator_words = {"below", "under", "above", "over", "at", "within"}
-        remaining = [w for w in remaining if w not in (*COMPARATORS, *comparator_words)]
+        remaining = [w for w in remaining if w not in _COMPARATOR_STARTS]
     if {"median", "mean"} <= set(remaining):
         groups.append("an aggregation (" + AGGREGATIONS_TEXT + ")")
         remaining = [
@@ -115,15 +117,7 @@ def describe(parser: Lark, error: UnexpectedInput, text: str) -> Diagnostic:
             hint=f"did you mean `{close[0]}`?" if close else None,
             width=len(word),
         )
-    if {"median", "mean"} <= set(literals) and str(token) in (
-        *COMPARATORS,
-        "below",
-        "under",
-        "above",
-        "over",
-        "at",
-        "within",
-    ):
+    if {"median", "mean"} <= set(literals) and str(token) in _COMPARATOR_STARTS:
         return Diagnostic(
             "E101",
             "the condition has no aggregation",
