@@ -197,9 +197,6 @@ class Aggregation:
         return self.name
 
 
-AGGREGATIONS = ("percentile", "median", "mean", "min", "max", "sum", "count")
-
-
 @dataclass(frozen=True, slots=True)
 class AggregateCondition:
     """``METRIC AGG CMP QUANTITY``."""
