@@ -134,7 +134,11 @@ engine's binary floats too, and no contract needs more."""
 
 def number(token: Token) -> Decimal:
     _check_digits(token, str(token))
-    return Decimal(str(token).replace("_", ""))
+    return _decimal(str(token))
+
+
+def _decimal(text: str) -> Decimal:
+    return Decimal(text.replace("_", ""))
 
 
 def _check_digits(token: Token, text: str) -> None:
@@ -172,7 +176,7 @@ def name(token: Token, what: str) -> str:
 
 def ratio(token: Token) -> ast.Ratio:
     _check_digits(token, str(token))
-    percent = number(Token(token.type, str(token)[:-1]))
+    percent = _decimal(str(token)[:-1])
     if percent > 100:
         raise fault(
             token, "E111", f"{token} is more than 100%", "percentages in a policy run from 0% to 100%"
