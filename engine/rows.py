@@ -7,7 +7,7 @@ not negative, a row giving either a value or ``start``/``end``.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,6 +24,73 @@ from .measurements import MeasurementError
 MICROS = 1_000_000
 
 
+@dataclass(frozen=True, slots=True)
+class _Rule:
+    """A row rule of the policy: which metric kinds it binds, and when a row breaks it."""
+
+    code: str
+    field: str
+    message: str
+    hint: str | None
+    kinds: frozenset[ast.MetricKind]
+    breaks: Callable[[pl.Expr, pl.Expr, pl.Expr], pl.Expr]
+    """Given the ``value``, ``start`` and ``end`` columns: whether the row breaks the rule."""
+
+
+_ALL = frozenset(ast.MetricKind)
+_RULES = (
+    _Rule(
+        "E623",
+        "value",
+        "the row gives both a value and start/end",
+        "give either value, or start and end",
+        _ALL,
+        lambda value, start, end: value.is_not_null() & (start.is_not_null() | end.is_not_null()),
+    ),
+    _Rule(
+        "E621",
+        "value",
+        "a ratio must lie between 0 and 1",
+        "send ratios as fractions: 0.9995 for 99.95%",
+        frozenset({ast.MetricKind.RATIO}),
+        lambda value, start, end: (value < 0) | (value > 1),
+    ),
+    _Rule(
+        "E622",
+        "value",
+        "a duration cannot be negative",
+        None,
+        frozenset({ast.MetricKind.DURATION}),
+        lambda value, start, end: value < 0,
+    ),
+    _Rule(
+        "E624",
+        "end",
+        "the end is before the start",
+        None,
+        frozenset({ast.MetricKind.DURATION}),
+        lambda value, start, end: value.is_null() & (end < start),
+    ),
+    _Rule(
+        "E625",
+        "value",
+        "the row gives no value (nor both start and end)",
+        "give a value, or start and end for a duration",
+        _ALL,
+        lambda value, start, end: value.is_null() & (start.is_null() | end.is_null()),
+    ),
+    _Rule(
+        "E626",
+        "value",
+        "only a duration may be given as start and end",
+        "give the value",
+        _ALL - {ast.MetricKind.DURATION},
+        lambda value, start, end: value.is_null(),
+    ),
+)
+"""In the order their codes are reported when one row breaks several."""
+
+
 def validate(frame: pl.DataFrame, kinds: Mapping[str, ast.MetricKind]) -> None:
     """Check every row of the metrics in ``kinds`` against that metric's kind.
 
@@ -31,64 +98,20 @@ def validate(frame: pl.DataFrame, kinds: Mapping[str, ast.MetricKind]) -> None:
     """
     if not kinds:
         return
-    ratios = [m for m, k in kinds.items() if k is ast.MetricKind.RATIO]
-    durations = [m for m, k in kinds.items() if k is ast.MetricKind.DURATION]
-    known = list(kinds)
-    metric, value = pl.col("metric"), pl.col("value")
-    timed = pl.col("start").is_not_null() | pl.col("end").is_not_null()
-    checks: list[tuple[pl.Expr, str, str, str, str | None]] = [
-        (
-            metric.is_in(known) & value.is_not_null() & timed,
-            "E623",
-            "value",
-            "the row gives both a value and start/end",
-            "give either value, or start and end",
-        ),
-        (
-            metric.is_in(ratios) & ((value < 0) | (value > 1)),
-            "E621",
-            "value",
-            "a ratio must lie between 0 and 1",
-            "send ratios as fractions: 0.9995 for 99.95%",
-        ),
-        (
-            metric.is_in(durations) & (value < 0),
-            "E622",
-            "value",
-            "a duration cannot be negative",
-            None,
-        ),
-        (
-            metric.is_in(durations) & value.is_null() & (pl.col("end") < pl.col("start")),
-            "E624",
-            "end",
-            "the end is before the start",
-            None,
-        ),
-        (
-            metric.is_in(known) & value.is_null() & (pl.col("start").is_null() | pl.col("end").is_null()),
-            "E625",
-            "value",
-            "the row gives no value (nor both start and end)",
-            "give a value, or start and end for a duration",
-        ),
-        (
-            metric.is_in([m for m in known if m not in durations]) & value.is_null(),
-            "E626",
-            "value",
-            "only a duration may be given as start and end",
-            "give the value",
-        ),
+    columns = pl.col("value"), pl.col("start"), pl.col("end")
+    tests = [
+        pl.col("metric").is_in([m for m, k in kinds.items() if k in rule.kinds]) & rule.breaks(*columns)
+        for rule in _RULES
     ]
     firsts = frame.select(
-        [pl.int_range(pl.len()).filter(test).min().alias(str(i)) for i, (test, *_) in enumerate(checks)]
+        [pl.int_range(pl.len()).filter(test).min().alias(str(i)) for i, test in enumerate(tests)]
     ).row(0)
     found = [(row, i) for i, row in enumerate(firsts) if row is not None]
     if not found:
         return
     row, i = min(found)
-    _, code, field, message, hint = checks[i]
-    raise MeasurementError(message, row=int(row) + 1, field=field, hint=hint, code=code)
+    rule = _RULES[i]
+    raise MeasurementError(rule.message, row=int(row) + 1, field=rule.field, hint=rule.hint, code=rule.code)
 
 
 def fault_expression(kind: ast.MetricKind, timed: bool = True) -> pl.Expr:
@@ -99,14 +122,9 @@ def fault_expression(kind: ast.MetricKind, timed: bool = True) -> pl.Expr:
     """
     value = pl.col("value")
     start, end = (pl.col("start"), pl.col("end")) if timed else (pl.lit(None, pl.Int64),) * 2
-    timed_row = start.is_not_null() | end.is_not_null()
-    fault = (value.is_not_null() & timed_row) | (value.is_null() & (start.is_null() | end.is_null()))
-    if kind is ast.MetricKind.RATIO:
-        fault = fault | (value < 0) | (value > 1) | value.is_null()
-    elif kind is ast.MetricKind.DURATION:
-        fault = fault | (value < 0) | (value.is_null() & (end < start))
-    else:
-        fault = fault | value.is_null()
+    fault, *others = [rule.breaks(value, start, end) for rule in _RULES if kind in rule.kinds]
+    for breaks in others:
+        fault = fault | breaks
     return fault.fill_null(False)
 
 
