@@ -36,17 +36,6 @@ def only_error(text: str, code: str) -> Diagnostic:
     return found[0]
 
 
-def warnings(text: str) -> tuple[Diagnostic, ...]:
-    """The warnings of a valid policy."""
-    return check_text(text).warnings
-
-
-def only_warning(text: str, code: str) -> Diagnostic:
-    found = warnings(text)
-    assert [d.code for d in found] == [code], [str(d) for d in found]
-    return found[0]
-
-
 def at(diagnostic: Diagnostic, line: int, column: int, *words: str) -> None:
     """Assert the diagnostic's place and that its message holds ``words``."""
     assert (diagnostic.line, diagnostic.column) == (line, column), str(diagnostic)
