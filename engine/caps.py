@@ -19,10 +19,7 @@ from zoneinfo import ZoneInfo
 from dsl import ast
 
 from .credits import Terms, round_cents
-from .windows import RANK, Span, from_micros, windows_between
-
-_PERIODS_PER_YEAR = {ast.Period.MONTH: 12, ast.Period.QUARTER: 4, ast.Period.YEAR: 1}
-_MONTHS = {ast.Period.MONTH: 1, ast.Period.QUARTER: 3, ast.Period.YEAR: 12}
+from .windows import MONTHS_PER, RANK, Span, from_micros, windows_between
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,13 +150,13 @@ def _annual(
     its credits are scaled to what is left, with the remainder rule of :func:`scale`.
     """
     assert terms.fee is not None
-    count = _PERIODS_PER_YEAR[period]
+    count = 12 // MONTHS_PER[period]  # fee periods in a year
     limit = round_cents(terms.fee * count * annual_cap.share.fraction)
     settled: list[tuple[int, Decimal]] = []
     result: list[Settlement] = []
     for account in accounts:
         local = from_micros(account.span.start, zone)
-        number = (local.year * 12 + local.month - 1) // _MONTHS[period]
+        number = (local.year * 12 + local.month - 1) // MONTHS_PER[period]
         before = sum((amount for n, amount in settled if number - count < n < number), Decimal(0))
         allowed = max(Decimal(0), limit - before)
         if account.credit > allowed:

@@ -17,7 +17,9 @@ from zoneinfo import ZoneInfo
 from dsl import ast
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-_MONTHS_PER = {ast.Period.MONTH: 1, ast.Period.QUARTER: 3, ast.Period.YEAR: 12}
+MONTHS_PER = {ast.Period.MONTH: 1, ast.Period.QUARTER: 3, ast.Period.YEAR: 12}
+"""The length in months of each period that is counted in months."""
+
 RANK = {
     ast.Period.DAY: 0,
     ast.Period.WEEK: 1,
@@ -93,7 +95,7 @@ def _first_start_on_or_before(window: ast.Window, day: date) -> date:
         case ast.Period.WEEK:
             return day - timedelta(days=day.weekday())
         case _:
-            step = _MONTHS_PER[window.period]
+            step = MONTHS_PER[window.period]
             anchor_day = window.anchor_day or 1
             anchor_month = window.anchor_month or 1
             # Months since the anchor month, modulo the step, tell which start precedes `day`.
@@ -112,7 +114,7 @@ def _next_start(window: ast.Window, start: date) -> date:
         case ast.Period.WEEK:
             return start + timedelta(days=7)
         case _:
-            return _add_months(start, _MONTHS_PER[window.period])
+            return _add_months(start, MONTHS_PER[window.period])
 
 
 def windows_between(window: ast.Window, zone: ZoneInfo, first: int, last: int) -> list[Span]:
