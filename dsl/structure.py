@@ -2,7 +2,8 @@
 
 ``dsl.check`` accepts any :class:`~dsl.ast.Policy`, also one built by a program
 rather than parsed, so that a tree the parser could never produce cannot slip
-through to the engine. Each rule keeps the parser's code: a number that is not
+through to the engine. Each rule keeps the parser's code (and, where
+:mod:`dsl.tokens` states the rule, the parser's test and words): a number that is not
 finite (E106), a signed number (E104), a percentage above 100% (E111), a
 percentile outside (0, 100) (E110), a window anchor that not every period has
 (E120-E122), a fee charged daily or weekly (E150). For parsed text these never
@@ -17,6 +18,7 @@ from . import ast
 from .findings import Findings
 from .formatter import format_amount, format_decimal
 from .kinds import magnitude
+from .tokens import FEE_PERIODS, PERCENT_HINT, anchor_day_fault, percentile_fault
 
 
 def check_structure(policy: ast.Policy, findings: Findings) -> bool:
@@ -27,11 +29,7 @@ def check_structure(policy: ast.Policy, findings: Findings) -> bool:
     finite = True
     for node in _amounts(policy):
         finite = _check_amount(node, findings) and finite
-    if policy.fee is not None and policy.fee.period not in (
-        ast.Period.MONTH,
-        ast.Period.QUARTER,
-        ast.Period.YEAR,
-    ):
+    if policy.fee is not None and policy.fee.period not in FEE_PERIODS:
         findings.error(
             "E150",
             f"a fee is charged monthly, quarterly or yearly, not {policy.fee.period.adverb}",
@@ -40,17 +38,11 @@ def check_structure(policy: ast.Policy, findings: Findings) -> bool:
         )
     for clause in policy.clauses:
         condition = clause.condition
-        if isinstance(condition, ast.AggregateCondition):
-            percentile = condition.aggregation.percentile
-            if condition.aggregation.name == "percentile" and (
-                percentile is None or not 0 < percentile < 100
-            ):
-                findings.error(
-                    "E110",
-                    f"`{condition.aggregation.label}` is not a percentile",
-                    condition.aggregation.span or condition.span,
-                    "percentiles run from p1 to p99.9",
-                )
+        if isinstance(condition, ast.AggregateCondition) and condition.aggregation.name == "percentile":
+            aggregation = condition.aggregation
+            problem = percentile_fault(aggregation.label, aggregation.percentile)
+            if problem is not None:
+                findings.error("E110", problem[0], aggregation.span or condition.span, problem[1])
         _check_window(clause.window, findings)
     return finite
 
@@ -66,13 +58,8 @@ def _check_window(window: ast.Window, findings: Findings) -> None:
             window.span,
             "remove `from day ...`",
         )
-    elif day is not None and not 1 <= day <= 28:
-        findings.error(
-            "E121",
-            f"a window cannot start from day {day}",
-            window.span,
-            "not every month has days 29 to 31: choose a day from 1 to 28",
-        )
+    elif day is not None and (problem := anchor_day_fault(day)) is not None:
+        findings.error("E121", problem[0], window.span, problem[1])
     elif month is not None and (window.period is ast.Period.MONTH or not 1 <= month <= 12):
         findings.error(
             "E122",
@@ -102,7 +89,7 @@ def _check_amount(node: ast.Quantity | ast.Money, findings: Findings) -> bool:
             "E111",
             f"{format_amount(node)} is more than 100%",
             node.span,
-            "percentages in a policy run from 0% to 100%",
+            PERCENT_HINT,
         )
     return True
 

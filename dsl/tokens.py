@@ -93,6 +93,29 @@ WORD_UNITS = {
 }
 
 
+FEE_PERIODS = (ast.Period.MONTH, ast.Period.QUARTER, ast.Period.YEAR)
+"""The periods a fee is charged for (E150)."""
+PERCENT_HINT = "percentages in a policy run from 0% to 100%"
+"""E111's hint."""
+
+
+def percentile_fault(label: str, value: Decimal | None) -> tuple[str, str] | None:
+    """E110's message and hint when ``value`` is no percentile (not strictly between 0 and 100)."""
+    if value is not None and 0 < value < 100:
+        return None
+    return f"`{label}` is not a percentile", "percentiles run from p1 to p99.9"
+
+
+def anchor_day_fault(day: int) -> tuple[str, str] | None:
+    """E121's message and hint when a window would start from a day that not every month has."""
+    if 1 <= day <= 28:
+        return None
+    return (
+        f"a window cannot start from day {day}",
+        "not every month has days 29 to 31: choose a day from 1 to 28",
+    )
+
+
 class Position:
     """Where a rule's kept tokens stand, relative to the statement (lark's ``Meta`` in small)."""
 
@@ -178,9 +201,7 @@ def ratio(token: Token) -> ast.Ratio:
     _check_digits(token, str(token))
     percent = _decimal(str(token)[:-1])
     if percent > 100:
-        raise fault(
-            token, "E111", f"{token} is more than 100%", "percentages in a policy run from 0% to 100%"
-        )
+        raise fault(token, "E111", f"{token} is more than 100%", PERCENT_HINT)
     return ast.Ratio(percent / 100, span=span(token))
 
 
@@ -192,8 +213,9 @@ def to_aggregation(token: Token) -> ast.Aggregation:
         return ast.Aggregation(label, span=span(token))
     digits = text[1:]
     value = Decimal(digits)
-    if not 0 < value < 100:
-        raise fault(token, "E110", f"`{text}` is not a percentile", "percentiles run from p1 to p99.9")
+    problem = percentile_fault(text, value)
+    if problem is not None:
+        raise fault(token, "E110", *problem)
     if "." in digits and len(digits.split(".")[1]) > 1:
         raise fault(token, "E110", f"`{text}` has more than one decimal", "write pNN or pNN.N, e.g. p99.9")
     return ast.Aggregation("percentile", value, span=span(token))

@@ -18,6 +18,7 @@ from .errors import Diagnostic
 from .hours import HoursError, parse_hours
 from .tokens import (
     COMPARATORS,
+    FEE_PERIODS,
     FIRST_LINE,
     MONTHS,
     PERIODS,
@@ -25,6 +26,7 @@ from .tokens import (
     WORD_UNITS,
     Fault,
     Position,
+    anchor_day_fault,
     fault,
     name,
     number,
@@ -80,7 +82,7 @@ class ToAst:
     def fee_stmt(self, meta: Position, children: list[Any]) -> ast.Fee:
         money, token = children
         period = PERIODS[str(token)]
-        if period not in (ast.Period.MONTH, ast.Period.QUARTER, ast.Period.YEAR):
+        if period not in FEE_PERIODS:
             raise fault(token, "E150", f"a fee is charged monthly, quarterly or yearly, not {token}")
         return ast.Fee(money, period, span=span(meta))
 
@@ -168,13 +170,9 @@ class ToAst:
         (day, day_token), month = anchor
         if period in (ast.Period.DAY, ast.Period.WEEK):
             raise fault(day_token, "E120", f"a {period.adverb} window cannot start from a day of the month")
-        if not 1 <= day <= 28:
-            raise fault(
-                day_token,
-                "E121",
-                f"a window cannot start from day {day}",
-                "not every month has days 29 to 31: choose a day from 1 to 28",
-            )
+        problem = anchor_day_fault(day)
+        if problem is not None:
+            raise fault(day_token, "E121", *problem)
         if month is not None and period is ast.Period.MONTH:
             raise fault(
                 day_token, "E122", "a monthly window starts from a day, not a month", "remove `of ...`"
