@@ -34,6 +34,11 @@ class Claim:
     earned_back: bool
     bonus: Decimal
 
+    @property
+    def owed(self) -> bool:
+        """Whether the window's credit is due: there is one and it was not earned back."""
+        return self.credit > 0 and not self.earned_back
+
 
 @dataclass(frozen=True, slots=True)
 class Settlement:
@@ -98,14 +103,13 @@ def settle(
     starts = [span.start for span in candidates]
     for claim, instant in zip(claims, instants, strict=True):
         span = candidates[bisect_right(starts, instant) - 1]
-        receives = (claim.credit > 0 and not claim.earned_back) or claim.bonus > 0
-        if span in periods or receives:
+        if span in periods or claim.owed or claim.bonus > 0:
             periods.setdefault(span, []).append(claim)
     limit = _period_cap(terms)
     paid: dict[tuple[int, int], Decimal] = {}
     accounts: list[Settlement] = []
     for span in sorted(periods, key=lambda s: s.start):
-        owed = [c for c in periods[span] if c.credit > 0 and not c.earned_back]
+        owed = [c for c in periods[span] if c.owed]
         before = sum((c.credit for c in owed), Decimal(0))
         amounts = [c.credit for c in owed]
         capped = limit is not None and before > limit
@@ -160,11 +164,7 @@ def _annual(
         before = sum((amount for n, amount in settled if number - count < n < number), Decimal(0))
         allowed = max(Decimal(0), limit - before)
         if account.credit > allowed:
-            owed = [
-                c
-                for c in periods[account.span]
-                if c.credit > 0 and not c.earned_back and paid[(c.clause, c.window)] > 0
-            ]
+            owed = [c for c in periods[account.span] if c.owed and paid[(c.clause, c.window)] > 0]
             amounts = scale([(_key(c), paid[(c.clause, c.window)]) for c in owed], allowed)
             for claim, amount in zip(owed, amounts, strict=True):
                 paid[(claim.clause, claim.window)] = amount
