@@ -70,9 +70,12 @@ def check_consequences(clause: ast.Clause, policy: ast.Policy, findings: Finding
 
 def _amounts(option: ast.Option) -> tuple[ast.Amount, ...]:
     match option:
-        case ast.FixedCredit(amount=amount) | ast.Tier(amount=amount) | ast.MaxCredit(amount=amount):
-            return (amount,)
-        case ast.Bonus(amount=amount):
+        case (
+            ast.FixedCredit(amount=amount)
+            | ast.Tier(amount=amount)
+            | ast.MaxCredit(amount=amount)
+            | ast.Bonus(amount=amount)
+        ):
             return (amount,)
         case _:
             return ()
