@@ -14,10 +14,9 @@ from dsl import ast
 
 from .compare import holds, whole_steps
 from .compiler import CompiledClause, CompiledPolicy
-from .explain import decimal, figure, money, test_text
+from .explain import CENT, decimal, figure, money, test_text
 
 HUNDRED = Decimal(100)
-CENT = Decimal("0.01")
 
 
 def round_cents(amount: Decimal) -> Decimal:

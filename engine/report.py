@@ -14,6 +14,7 @@ from decimal import Decimal
 from json.encoder import encode_basestring
 from typing import Any
 
+from .explain import CENT
 from .windows import Span, isoformat, zone_info
 
 MoneyWriter = Callable[[Decimal | None], Any]
@@ -184,7 +185,7 @@ class _Cents:
     """Money to be written to the cent, as a JSON number."""
 
     def __init__(self, amount: Decimal):
-        self.text = str(amount.quantize(Decimal("0.01")))
+        self.text = str(amount.quantize(CENT))
 
 
 def _write(value: Any) -> str:
