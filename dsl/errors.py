@@ -82,7 +82,7 @@ class PolicyError(SlaError):
     """A policy text is not valid. ``diagnostics`` holds every error found, in text order."""
 
     def __init__(self, diagnostics: list[Diagnostic] | tuple[Diagnostic, ...]):
-        self.diagnostics = tuple(sorted(diagnostics, key=_position))
+        self.diagnostics = tuple(sorted(diagnostics, key=text_order))
         super().__init__("\n".join(str(d) for d in self.diagnostics))
 
     def to_dicts(self) -> list[dict[str, Any]]:
@@ -101,5 +101,6 @@ class PolicyLimitError(PolicyError):
     """The text is larger than the service accepts."""
 
 
-def _position(d: Diagnostic) -> tuple[int, int]:
+def text_order(d: Diagnostic) -> tuple[int, int]:
+    """Sort key putting diagnostics in the order of the text (unplaced ones first)."""
     return (d.line or 0, d.column or 0)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from . import ast
-from .errors import Diagnostic, Severity
+from .errors import Diagnostic, Severity, text_order
 from .lines import source_lines
 
 
@@ -52,7 +52,7 @@ class Findings:
 
     def sorted_warnings(self) -> tuple[Diagnostic, ...]:
         """The warnings in text order."""
-        return tuple(sorted(self.warnings, key=lambda d: (d.line or 0, d.column or 0)))
+        return tuple(sorted(self.warnings, key=text_order))
 
     def _place(
         self,
