@@ -91,17 +91,19 @@ def format_statement(statement: ast.Statement) -> str:
             text = f"metric {name} {kind.value}"
             return text + (f" {quote(definition)}" if definition is not None else "")
         case ast.Clause():
-            items = [(" ", "where " + _filter(statement))] if statement.filter else []
-            items += [(", ", format_option(o)) for o in statement.options]
+            items = _clause_items(statement)
             return _pack(_condition_and_window(statement), items, keep_first=bool(statement.filter))
 
 
 def format_clause(clause: ast.Clause) -> str:
     """The canonical text of one clause on a single line (as shown in reports)."""
-    head = _condition_and_window(clause)
-    if clause.filter:
-        head += " where " + _filter(clause)
-    return ", ".join([head, *(format_option(o) for o in clause.options)])
+    return _condition_and_window(clause) + "".join(sep + text for sep, text in _clause_items(clause))
+
+
+def _clause_items(clause: ast.Clause) -> list[tuple[str, str]]:
+    """What follows a clause's window, each part with the separator before it: filter, options."""
+    items = [(" ", "where " + _filter(clause))] if clause.filter else []
+    return items + [(", ", format_option(o)) for o in clause.options]
 
 
 def _calendar(calendar: ast.Calendar) -> str:
