@@ -17,7 +17,7 @@ import dsl
 import engine
 from engine.readers import FORMATS, read_measurements
 
-from .cli import UsageError, add_measurement_options, load_policy, range_bounds
+from .cli import UsageError, add_measurement_options, display_name, load_policy, range_bounds
 from .scorecard import render_scorecard
 
 BAD_INPUT = 1
@@ -54,7 +54,7 @@ def run(args: argparse.Namespace) -> int:
         print(exc, file=sys.stderr)
         return BAD_INPUT
     start, end = range_bounds(checked, args.start, args.end)
-    name = "<stdin>" if args.measurements == "-" else args.measurements
+    name = display_name(args.measurements)
     try:
         batch = _read(args.measurements, args.input_format)
         report = engine.evaluate(engine.compile(checked), batch, start=start, end=end)

@@ -226,7 +226,7 @@ def _aggregation(old: ast.AggregateCondition, new: ast.AggregateCondition) -> Ve
             "so it depends on the data"
         )
         return Verdict(UNCLEAR, text, why)
-    upper = old.op in (ast.Op.LT, ast.Op.LE)
+    upper = old.op.is_upper
     sign = (b > a) - (b < a)
     return Verdict(favour(sign, CLIENT if upper else PROVIDER), text)
 

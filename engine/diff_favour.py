@@ -63,9 +63,6 @@ def magnitude(quantity: ast.Quantity) -> tuple[str, Decimal]:
             return "number", value
 
 
-_UPPER = (ast.Op.LT, ast.Op.LE)
-
-
 def widening(old_op: ast.Op, old: ast.Quantity, new_op: ast.Op, new: ast.Quantity) -> Sign:
     """Whether the test ``new_op new`` lets more values pass than ``old_op old``.
 
@@ -74,9 +71,9 @@ def widening(old_op: ast.Op, old: ast.Quantity, new_op: ast.Op, new: ast.Quantit
     turned from upper to lower, or quantities of different kinds).
     """
     (old_kind, old_value), (new_kind, new_value) = magnitude(old), magnitude(new)
-    if old_kind != new_kind or (old_op in _UPPER) != (new_op in _UPPER):
+    if old_kind != new_kind or old_op.is_upper != new_op.is_upper:
         return None
-    upper = old_op in _UPPER
+    upper = old_op.is_upper
     if new_value != old_value:
         return 1 if (new_value > old_value) == upper else -1
     if old_op == new_op:

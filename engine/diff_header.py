@@ -125,7 +125,7 @@ def _bounds(policy: ast.Policy, calendar: str | None) -> set[tuple[ast.BusinessU
         use = clause.option(ast.UseCalendar)
         threshold = clause.condition.threshold
         if (use.name if use else None) == calendar and isinstance(threshold, ast.BusinessDuration):
-            found.add((threshold.unit, clause.condition.op in (ast.Op.LT, ast.Op.LE)))
+            found.add((threshold.unit, clause.condition.op.is_upper))
     return found
 
 
