@@ -112,6 +112,10 @@ class CompiledPolicy:
     metric_kinds: Mapping[str, ast.MetricKind]
     definitions: Mapping[str, str]
     clocks: Mapping[str | None, BusinessClock]
+    groupings: Mapping[Grouping, tuple[CompiledClause, ...]]
+    """The clauses of each grouping, in policy order: the work they share is done once."""
+    filters: Mapping[str, tuple[tuple[ast.DimensionTest, ...], ...]]
+    """For each used metric, the distinct filters of its clauses (none for no filter): one mask each."""
 
     @property
     def used_metrics(self) -> frozenset[str]:
@@ -142,6 +146,15 @@ def compile(checked: CheckedPolicy) -> CompiledPolicy:
         _compile_clause(index, clause, checked.clause_ids[index], clocks)
         for index, clause in enumerate(policy.clauses)
     )
+    groupings: dict[Grouping, list[CompiledClause]] = {}
+    for clause in clauses:
+        groupings.setdefault(clause.grouping, []).append(clause)
+    filters = {
+        metric: tuple(
+            sorted({c.grouping.filter for c in clauses if c.metric == metric and c.grouping.filter}, key=repr)
+        )
+        for metric in sorted({c.metric for c in clauses})
+    }
     return CompiledPolicy(
         policy=policy,
         name=policy.name.value if policy.name else None,
@@ -153,6 +166,8 @@ def compile(checked: CheckedPolicy) -> CompiledPolicy:
         metric_kinds=dict(checked.metric_kinds),
         definitions={m.name: m.definition for m in policy.metrics if m.definition is not None},
         clocks=clocks,
+        groupings={grouping: tuple(members) for grouping, members in groupings.items()},
+        filters=filters,
     )
 
 

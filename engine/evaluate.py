@@ -10,7 +10,7 @@ chronic failure; per fee period, the caps (:mod:`engine.caps`).
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import nullcontext
 from datetime import datetime
@@ -59,14 +59,7 @@ def evaluate(
         # A frame built by hand may leave out the optional start/end columns.
         frame = frame.with_columns(missing)
     kinds = compiled.used_kinds
-    filters = {
-        metric: sorted(
-            {c.grouping.filter for c in compiled.clauses if c.metric == metric and c.grouping.filter},
-            key=repr,
-        )
-        for metric in kinds
-    }
-    columns = metric_columns(frame, kinds, filters)
+    columns = metric_columns(frame, kinds, compiled.filters)
     if any(fault for fault, _ in columns.values()):
         validate(frame, kinds)
     parts = {metric: part for metric, (_, part) in columns.items()}
@@ -81,13 +74,10 @@ def evaluate(
         return assemble(compiled, [[] for _ in compiled.clauses], span, terms, unused_rows, version)
     spans = {
         window: windows_between(window, zone, span.first, span.stop - 1)
-        for window in dict.fromkeys(c.grouping.window for c in compiled.clauses)
+        for window in dict.fromkeys(grouping.window for grouping in compiled.groupings)
     }
     edges = {window: _edges(windows) for window, windows in spans.items()}
-    groupings: dict[Grouping, list[CompiledClause]] = {}
-    for clause in compiled.clauses:
-        groupings.setdefault(clause.grouping, []).append(clause)
-    figures = _all_figures(parts, groupings, edges, span, compiled.clocks)
+    figures = _all_figures(parts, compiled.groupings, edges, span, compiled.clocks)
     verdicts = [
         _verdicts(clause, *figures[clause.index], spans[clause.grouping.window], span, terms)
         for clause in compiled.clauses
@@ -97,7 +87,7 @@ def evaluate(
 
 def _all_figures(
     parts: Mapping[str, MetricColumns],
-    groupings: Mapping[Grouping, list[CompiledClause]],
+    groupings: Mapping[Grouping, Sequence[CompiledClause]],
     edges: Mapping[ast.Window, NDArray[np.int64]],
     span: Range,
     clocks: Mapping[str | None, BusinessClock],
