@@ -15,23 +15,11 @@ from pathlib import Path
 
 import pytest
 
-from api.cli import main
+from tests.sla_command import run, write
 
 POLICY = 'policy "Rules"\nfee 1000 EUR monthly\nsla "Backlog": backlog max <= 50 monthly, credit 5%\n'
 # January: max 60 > 50, breached: 5% of 1000 = 50.00 EUR.
 BATCH = "metric,time,value\nbacklog,2026-01-05T10:00:00Z,60\n"
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    status = main(list(argv))
-    out, err = capsys.readouterr()
-    return status, out, err
-
-
-def write(tmp_path: Path, name: str, text: str) -> str:
-    path = tmp_path / name
-    path.write_text(text, encoding="utf-8")
-    return str(path)
 
 
 def test_rule_eval_writes_the_table_by_default_on_a_terminal(

@@ -7,22 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from api.cli import main
+from tests.sla_command import run, write
 
 POLICIES = sorted((Path(__file__).parents[2] / "policies").glob("*.sla"))
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    with pytest.raises(SystemExit) as exited:
-        raise SystemExit(main(list(argv)))
-    out, err = capsys.readouterr()
-    return int(exited.value.code or 0), out, err
-
-
-def write(tmp_path: Path, name: str, text: str) -> str:
-    path = tmp_path / name
-    path.write_text(text, encoding="utf-8")
-    return str(path)
 
 
 def test_check_valid_files_exit_0_and_print_nothing(capsys: pytest.CaptureFixture[str]) -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from api.cli import main
+from tests.sla_command import run, write
 
 OLD = """\
 client "Acme Ltd"
@@ -22,18 +22,6 @@ resolution_time,2026-01-10T10:00:00Z,18000
 resolution_time,2026-02-10T10:00:00Z,10800
 resolution_time,2026-03-10T10:00:00Z,18000
 """
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    status = main(list(argv))
-    out, err = capsys.readouterr()
-    return status, out, err
-
-
-def write(tmp_path: Path, name: str, text: str) -> str:
-    path = tmp_path / name
-    path.write_text(text, encoding="utf-8")
-    return str(path)
 
 
 def test_same_meaning_exits_0_and_says_so(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

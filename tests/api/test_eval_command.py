@@ -13,6 +13,7 @@ import pytest
 from api.cli import main
 from api.scorecard import render_scorecard
 from dsl import ast
+from tests.sla_command import run as sla
 
 POLICY = """policy "Demo Desk"
 fee 10000 EUR monthly
@@ -45,9 +46,7 @@ def files(tmp_path: pathlib.Path) -> tuple[str, str]:
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    status = main(["eval", *argv])
-    out, err = capsys.readouterr()
-    return status, out, err
+    return sla(capsys, "eval", *argv)
 
 
 def test_breaches_are_not_errors_and_json_is_the_default_off_a_terminal(
