@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 from itertools import pairwise
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -86,13 +87,17 @@ class WindowValues:
     def sorted_values(self) -> FloatArray:
         """The values with each window's run sorted ascending."""
         if not self._sorted:
-            if not self.owned:
-                self.values, self.owned = self.values.copy(), True
+            self._own()
             offsets = self.offsets
             for window in np.flatnonzero(self.counts > 1).tolist():
                 self.values[offsets[window] : offsets[window + 1]].sort()
             self._sorted = True
         return self.values
+
+    def _own(self) -> None:
+        """Copy ``values`` unless this grouping owns them, so that they may be reordered in place."""
+        if not self.owned:
+            self.values, self.owned = self.values.copy(), True
 
     def _ranked(self, ranks: IntArray) -> FloatArray:
         """The values with each window's value of 1-based rank ``ranks[i]`` in its sorted place.
@@ -102,8 +107,7 @@ class WindowValues:
         """
         if self._sorted or self._partitioned:
             return self.sorted_values
-        if not self.owned:
-            self.values, self.owned = self.values.copy(), True
+        self._own()
         offsets = self.offsets.tolist()
         for window in np.flatnonzero(self.counts > 1).tolist():
             self.values[offsets[window] : offsets[window + 1]].partition(int(ranks[window]) - 1)
@@ -122,21 +126,18 @@ class WindowValues:
         key = ("share", op, threshold)
         if key not in self._cache:
             # A count of values: any order gives the same whole number.
-            satisfied = holds_array(op, self.values, threshold)
-            matching = np.zeros(len(self.counts), dtype=np.int64)
-            filled = self.counts > 0
-            if filled.any():
-                matching[filled] = np.add.reduceat(satisfied, self.offsets[:-1][filled], dtype=np.int64)
+            matching = self._sums(holds_array(op, self.values, threshold), np.int64)
             with np.errstate(invalid="ignore", divide="ignore"):
                 values = np.where(self.counts > 0, matching / self.counts, np.nan)
             self._cache[key] = Figures(values, matching=matching)
         return self._cache[key]
 
-    def _sums(self, values: FloatArray) -> FloatArray:
-        sums = np.zeros(len(self.counts), dtype=np.float64)
+    def _sums(self, values: NDArray[Any], dtype: type[np.generic] = np.float64) -> NDArray[Any]:
+        """The sum of each window's values, in ``dtype`` (0 for an empty window)."""
+        sums = np.zeros(len(self.counts), dtype=dtype)
         filled = self.counts > 0
         if filled.any():
-            sums[filled] = np.add.reduceat(values, self.offsets[:-1][filled])
+            sums[filled] = np.add.reduceat(values, self.offsets[:-1][filled], dtype=dtype)
         return sums
 
     def _compute(self, aggregation: str, percentile: Decimal | None) -> Figures:
