@@ -10,15 +10,14 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-import dsl
 import engine
 from engine.readers import read_measurements
+from tests.engine.helpers import compiled
 
 
 def run(policy: str, csv: str, start: datetime | None = None, end: datetime | None = None) -> dict[str, Any]:
     """Evaluate the policy text over the CSV text; the report as a dict."""
-    compiled = engine.compile(dsl.check(dsl.parse(policy)))
-    report = engine.evaluate(compiled, read_measurements(csv.encode(), "csv"), start=start, end=end)
+    report = engine.evaluate(compiled(policy), read_measurements(csv.encode(), "csv"), start=start, end=end)
     return report.to_dict()
 
 
@@ -320,7 +319,7 @@ def test_rule_earn_back_and_chronic_are_judged_on_the_same_breaches() -> None:
 
 def test_rule_report_version_is_the_evaluated_version_or_null() -> None:
     """interfaces.md, The evaluation report: `version` names the policy version; null when none given."""
-    compiled = engine.compile(dsl.check(dsl.parse("x max <= 5 monthly")))
+    policy = compiled("x max <= 5 monthly")
     batch = read_measurements(rows("x", ("2026-01-05T10:00:00Z", 1)).encode(), "csv")
-    assert engine.evaluate(compiled, batch).to_dict()["version"] is None
-    assert engine.evaluate(compiled, batch, version=3).to_dict()["version"] == 3
+    assert engine.evaluate(policy, batch).to_dict()["version"] is None
+    assert engine.evaluate(policy, batch, version=3).to_dict()["version"] == 3
