@@ -115,7 +115,7 @@ class CompiledPolicy:
     groupings: Mapping[Grouping, tuple[CompiledClause, ...]]
     """The clauses of each grouping, in policy order: the work they share is done once."""
     filters: Mapping[str, tuple[tuple[ast.DimensionTest, ...], ...]]
-    """For each used metric, the distinct filters of its clauses (none for no filter): one mask each."""
+    """For each used metric, its clauses' distinct filters but the empty one: one mask each."""
 
     @property
     def used_metrics(self) -> frozenset[str]:
