@@ -14,7 +14,7 @@ from dsl import ast
 
 from .compare import holds, whole_steps
 from .compiler import CompiledClause, CompiledPolicy
-from .explain import CENT, decimal, figure, money, test_text
+from .explain import CENT, figure, money, test_text
 
 HUNDRED = Decimal(100)
 
@@ -66,8 +66,8 @@ class Terms:
 
     def describe(self, amount: ast.Amount) -> str:
         if isinstance(amount, ast.Ratio):
-            return decimal(amount.fraction * HUNDRED) + "%"
-        return f"{decimal(amount.amount)} {amount.currency}"
+            return ast.format_decimal(amount.fraction * HUNDRED) + "%"
+        return f"{ast.format_decimal(amount.amount)} {amount.currency}"
 
     def size(self, amount: ast.Amount) -> Decimal:
         """A key to compare amounts by: money when there is a fee, else percent."""

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 
-from dsl import ast
 from dsl.formatter import format_duration, format_quantity
 
 from .compiler import CompiledClause, Test
@@ -39,11 +38,6 @@ def number(value: float) -> str:
     """A float in plain digits, at most six decimals, no trailing zeros: ``12500``, ``4.25``."""
     text = f"{value:.6f}".rstrip("0").rstrip(".")
     return "0" if text in ("-0", "") else text
-
-
-def decimal(value: Decimal) -> str:
-    """A decimal without exponent or trailing zeros."""
-    return ast.format_decimal(value)
 
 
 def money(value: Decimal, currency: str | None) -> str:
