@@ -9,7 +9,7 @@ from decimal import Decimal
 from dsl import ast
 
 from . import outcomes
-from .caps import Claim, Settlement, settle
+from .caps import Claim, settle
 from .compiler import CompiledClause, CompiledPolicy
 from .credits import Award, Terms
 from .explain import money, test_text
@@ -77,9 +77,9 @@ def assemble(
                 )
             )
     paid: dict[tuple[int, int], Decimal] = {}
-    settlements: list[Settlement] = []
+    periods: list[PeriodReport] = []
     if compiled.fee is not None and span is not None:
-        paid, settlements = settle(
+        paid, periods = settle(
             claims,
             terms,
             compiled.fee,
@@ -93,9 +93,6 @@ def assemble(
         _clause(compiled, clause, windows, flags[clause.index], paid, terms)
         for clause, windows in zip(compiled.clauses, verdicts, strict=True)
     )
-    periods = tuple(
-        PeriodReport(s.span, s.credit_before_cap, s.credit, s.capped, s.bonus) for s in settlements
-    )
     return Report(
         policy=compiled.name,
         version=version,
@@ -103,7 +100,7 @@ def assemble(
         zone=compiled.zone,
         range=(span.first, span.shown_end) if span else None,
         clauses=clauses,
-        periods=periods,
+        periods=tuple(periods),
         total_credit=sum((p.credit for p in periods), ZERO) if has_fee else None,
         total_bonus=sum((p.bonus for p in periods), ZERO) if has_fee else None,
         unused_rows=unused_rows,

@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 from dsl import ast
 
 from .credits import Terms, round_cents
+from .report import PeriodReport
 from .windows import MONTHS_PER, RANK, Span, from_micros, windows_between
 
 
@@ -38,17 +39,6 @@ class Claim:
     def owed(self) -> bool:
         """Whether the window's credit is due: there is one and it was not earned back."""
         return self.credit > 0 and not self.earned_back
-
-
-@dataclass(frozen=True, slots=True)
-class Settlement:
-    """One fee period's account."""
-
-    span: Span
-    credit_before_cap: Decimal
-    credit: Decimal
-    capped: bool
-    bonus: Decimal
 
 
 def attribution_instant(claim: Claim, fee_rank: int) -> int:
@@ -87,7 +77,7 @@ def settle(
     zone: ZoneInfo,
     first: int,
     last: int,
-) -> tuple[dict[tuple[int, int], Decimal], list[Settlement]]:
+) -> tuple[dict[tuple[int, int], Decimal], list[PeriodReport]]:
     """Attribute claims to fee periods and apply the cap and the annual cap.
 
     ``[first, last]`` is the evaluated range (both inclusive). Returns each
@@ -107,7 +97,7 @@ def settle(
             periods.setdefault(span, []).append(claim)
     limit = _period_cap(terms)
     paid: dict[tuple[int, int], Decimal] = {}
-    accounts: list[Settlement] = []
+    accounts: list[PeriodReport] = []
     for span in sorted(periods, key=lambda s: s.start):
         owed = [c for c in periods[span] if c.owed]
         before = sum((c.credit for c in owed), Decimal(0))
@@ -119,7 +109,7 @@ def settle(
         for claim, amount in zip(owed, amounts, strict=True):
             paid[(claim.clause, claim.window)] = amount
         bonus = sum((c.bonus for c in periods[span]), Decimal(0))
-        accounts.append(Settlement(span, before, sum(amounts, Decimal(0)), capped, bonus))
+        accounts.append(PeriodReport(span, before, sum(amounts, Decimal(0)), capped, bonus))
     if annual_cap is not None:
         accounts = _annual(accounts, periods, paid, terms, fee.period, annual_cap, zone)
     return paid, accounts
@@ -139,14 +129,14 @@ def _period_cap(terms: Terms) -> Decimal | None:
 
 
 def _annual(
-    accounts: list[Settlement],
+    accounts: list[PeriodReport],
     periods: dict[Span, list[Claim]],
     paid: dict[tuple[int, int], Decimal],
     terms: Terms,
     period: ast.Period,
     annual_cap: ast.AnnualCap,
     zone: ZoneInfo,
-) -> list[Settlement]:
+) -> list[PeriodReport]:
     """Limit the credits of any year of fee periods (12 monthly, 4 quarterly, 1 yearly), in time order.
 
     A period may receive at most the annual limit less what the periods of the
@@ -157,7 +147,7 @@ def _annual(
     count = 12 // MONTHS_PER[period]  # fee periods in a year
     limit = round_cents(terms.fee * count * annual_cap.share.fraction)
     settled: list[tuple[int, Decimal]] = []
-    result: list[Settlement] = []
+    result: list[PeriodReport] = []
     for account in accounts:
         local = from_micros(account.span.start, zone)
         number = (local.year * 12 + local.month - 1) // MONTHS_PER[period]
@@ -168,7 +158,7 @@ def _annual(
             amounts = scale([(_key(c), paid[(c.clause, c.window)]) for c in owed], allowed)
             for claim, amount in zip(owed, amounts, strict=True):
                 paid[(claim.clause, claim.window)] = amount
-            account = Settlement(account.span, account.credit_before_cap, allowed, True, account.bonus)
+            account = PeriodReport(account.span, account.credit_before_cap, allowed, True, account.bonus)
         settled.append((number, account.credit))
         result.append(account)
     return result

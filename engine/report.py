@@ -61,6 +61,8 @@ class ClauseReport:
 
 @dataclass(frozen=True, slots=True)
 class PeriodReport:
+    """One fee period's account, as :func:`engine.caps.settle` settles it."""
+
     span: Span
     credit_before_cap: Decimal
     credit: Decimal
